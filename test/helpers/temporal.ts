@@ -1,0 +1,50 @@
+// Real Temporal servers for tests: the CLI dev server (createLocal) and the Java
+// time-skipping test server (createTimeSkipping), both from the binaries that
+// scripts/tools.sh provides. No mocks of Temporal.
+import { execFileSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { allSearchAttributeKeys } from '../../src/temporal/shared.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function tool(kind: 'cli' | 'test-server'): string {
+  const path = execFileSync('bash', [resolve(root, 'scripts/tools.sh'), kind], { encoding: 'utf8' }).trim();
+  if (!path) {
+    throw new Error(`scripts/tools.sh ${kind} found no binary`);
+  }
+  return path;
+}
+
+export interface DevServerOptions {
+  /** Extra `--dynamic-config-value KEY=JSON` entries, e.g. a low continue-as-new threshold. */
+  dynamicConfig?: Record<string, unknown>;
+}
+
+/** The Temporal CLI dev server, in memory, with consentline's search attributes. */
+export async function createDevServer(options: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
+  const extraArgs = Object.entries(options.dynamicConfig ?? {}).flatMap(([k, v]) => [
+    '--dynamic-config-value',
+    `${k}=${JSON.stringify(v)}`,
+  ]);
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: tool('cli') },
+      searchAttributes: allSearchAttributeKeys,
+      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF', ...extraArgs],
+    },
+  });
+}
+
+/** The Java time-skipping test server, with consentline's search attributes added over gRPC. */
+export async function createTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: tool('test-server') } },
+  });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(allSearchAttributeKeys.map((k) => [k.name, 2 /* KEYWORD */])),
+  });
+  return env;
+}
