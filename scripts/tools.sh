@@ -9,7 +9,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/.tools/bin"
-mkdir -p "$bin"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/consentline"
+mkdir -p "$bin" "$cache"
 
 cli_version=v1.5.1 # newest CLI tag without a go.mod `replace`, so `go install` works
 
@@ -17,9 +18,14 @@ ensure_cli() {
   if [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -x "$TEMPORAL_CLI_PATH" ]; then echo "$TEMPORAL_CLI_PATH"; return; fi
   if [ -x "$bin/temporal" ]; then echo "$bin/temporal"; return; fi
   if command -v temporal >/dev/null 2>&1; then command -v temporal; return; fi
-  if command -v go >/dev/null 2>&1; then
-    echo "building the Temporal CLI $cli_version with go install (a few minutes, once)" >&2
-    GOBIN="$bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$cli_version" >&2
+  # Built once per machine into the user's cache, so fresh clones reuse it.
+  local cached="$cache/temporal-cli-$cli_version/temporal"
+  if [ ! -x "$cached" ] && command -v go >/dev/null 2>&1; then
+    echo "building the Temporal CLI $cli_version with go install (a few minutes, once per machine)" >&2
+    GOBIN="$(dirname "$cached")" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$cli_version" >&2
+  fi
+  if [ -x "$cached" ]; then
+    ln -sf "$cached" "$bin/temporal"
     echo "$bin/temporal"
     return
   fi
