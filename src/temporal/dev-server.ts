@@ -1,0 +1,94 @@
+// The embedded Temporal: the CLI dev server persisting to a SQLite file under
+// the data folder, with the Web UI and consentline's search attributes.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { allSearchAttributeKeys } from './shared.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function findTemporalCli(): Promise<string> {
+  const { stdout } = await promisify(execFile)('bash', [join(root, 'scripts/tools.sh'), 'cli'], {
+    maxBuffer: 1 << 20,
+  });
+  const path = stdout.trim();
+  if (!path) {
+    throw new Error('no Temporal CLI found and none could be built (install Go, or set TEMPORAL_CLI_PATH)');
+  }
+  return path;
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
+    }
+    if (await portOpen(port)) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the Temporal dev server did not open port ${port} within ${timeoutMs / 1000}s`);
+}
+
+export async function startDevServer(opts: { dataDir: string; port: number; uiPort: number }): Promise<DevServer> {
+  if (await portOpen(opts.port)) {
+    throw new Error(`port ${opts.port} is already in use: stop what runs there, or set TEMPORAL_ADDRESS to use it`);
+  }
+  const cli = await findTemporalCli();
+  const args = [
+    'server',
+    'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(opts.port),
+    '--ui-port', String(opts.uiPort),
+    '--db-filename', resolve(opts.dataDir, 'temporal.db'),
+    '--log-level', 'error',
+    ...allSearchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
+  ];
+  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  try {
+    await waitForPort(opts.port, child, 30_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n${stderr}`);
+  }
+  return {
+    address: `127.0.0.1:${opts.port}`,
+    uiUrl: `http://localhost:${opts.uiPort}`,
+    async stop() {
+      if (child.exitCode !== null) {
+        return;
+      }
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
