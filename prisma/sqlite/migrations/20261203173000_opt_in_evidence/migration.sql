@@ -1,0 +1,20 @@
+-- Evidence an API or import opt-in presented, waiting for the lifecycle to record it in the ledger.
+CREATE TABLE "OptInEvidence" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "requestId" TEXT NOT NULL,
+    "subscriberId" TEXT NOT NULL,
+    "programId" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "consentType" TEXT NOT NULL,
+    "consentAt" DATETIME NOT NULL,
+    "purchaseAt" DATETIME,
+    "inquiryAt" DATETIME,
+    "language" TEXT,
+    "evidence" TEXT NOT NULL DEFAULT '{}',
+    "personal" TEXT NOT NULL DEFAULT '{}',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE UNIQUE INDEX "OptInEvidence_requestId_key" ON "OptInEvidence"("requestId");
+
+CREATE INDEX "OptInEvidence_subscriberId_createdAt_idx" ON "OptInEvidence"("subscriberId", "createdAt");
