@@ -18,6 +18,13 @@ export type ConsentState =
 export interface LifecycleInput {
   subscriberId: string;
   programId: string;
+  /** Set by continue-as-new only: what the previous run handed over. */
+  carried?: CarriedState;
+  /**
+   * Continue-as-new once the history holds this many events, on top of the
+   * server's own suggestion. Lets a deployment (or a test) keep runs short.
+   */
+  maxHistoryLength?: number;
 }
 
 /** Opt-in from any source; the evidence was stored by the caller under `evidenceId`. */
@@ -83,6 +90,48 @@ export interface PendingText {
   holdReason: string | null;
 }
 
+/** A text waiting in the lifecycle's outbox, in arrival order. */
+export interface QueuedText extends PendingText {
+  campaignId: string | null;
+  stepIndex: number | null;
+  templateRef: string;
+  notBefore: string | null;
+  deadline: string | null;
+  /** The hold in the recipient's own terms, e.g. "09:00 America/Chicago". */
+  heldUntilLocal: string | null;
+}
+
+/** The opt-out reminder clock: every N days or every M messages, whichever first. */
+export interface ReminderClock {
+  /** When the clock last restarted: activation or the last reminder sent. */
+  since: string | null;
+  /** Messages sent since then that count towards `reminderEveryMessages`. */
+  messagesSince: number;
+  /** Reminders issued so far; numbers each reminder's request ID. */
+  cycle: number;
+  /** Append mode: the next marketing text carries the reminder. */
+  appendToNext: boolean;
+}
+
+/** Everything a run hands to the next at continue-as-new. */
+export interface CarriedState {
+  consentState: ConsentState;
+  consentType: ConsentType | null;
+  outbox: QueuedText[];
+  reminder: ReminderClock;
+  /** Instants of recent capped sends, for the frequency and state caps. */
+  cappedSentAt: string[];
+  /** Recently seen request, inbound and change IDs: de-duplication across runs. */
+  seenKeys: string[];
+  confirmationDeadline: string | null;
+  reconsentDeadline: string | null;
+  consentExpiresAt: string | null;
+  clarificationSent: boolean;
+  sentCount: number;
+  /** The opt-in or re-consent cycle that the current state belongs to. */
+  cycleKey: string | null;
+}
+
 export interface LifecycleState {
   subscriberId: string;
   programId: string;
@@ -94,6 +143,9 @@ export interface LifecycleState {
   reconsentDeadline: string | null;
   consentExpiresAt: string | null;
   sentCount: number;
+  remindersSent: number;
+  /** One line for people: the live status shown in the Temporal UI. */
+  status: string;
 }
 
 export const optInUpdate = defineUpdate<OptInResult, [OptInRequest]>('optIn');

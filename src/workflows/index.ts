@@ -1,0 +1,2 @@
+// Every workflow the consentline worker runs: the bundle entry point.
+export { subscriberLifecycle } from './subscriber.js';
