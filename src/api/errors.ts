@@ -24,6 +24,7 @@ export const problemCatalogue = {
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
   unauthorized: { status: 401, title: 'A valid API key is required' },
   forbidden: { status: 403, title: "The API key's role does not allow this" },
+  'invalid-signature': { status: 403, title: 'The webhook signature is missing or does not match' },
   'not-found': { status: 404, title: 'No such resource' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
