@@ -1,0 +1,91 @@
+// A subscriber workflow's histories, every run of its workflow ID: the runs
+// chained by continue-as-new (walked back from the latest through each start
+// event's link) and, where the server has visibility, earlier separate runs.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+
+export type History = temporal.api.history.v1.IHistory;
+
+export interface RunHistory {
+  workflowId: string;
+  runId: string;
+  history: History;
+}
+
+const MAX_RUNS = 10_000;
+
+/** Oldest run first; empty when no run with this workflow ID exists. */
+export async function fetchRunHistories(client: Client, workflowId: string): Promise<RunHistory[]> {
+  const runIds = new Set<string>(await listedRuns(client, workflowId));
+  const runs = new Map<string, RunHistory>();
+
+  let runId: string | undefined = await latestRunId(client, workflowId);
+  while (runId && !runs.has(runId) && runs.size < MAX_RUNS) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.set(runId, { workflowId, runId, history });
+    runIds.delete(runId);
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    runId = started?.continuedExecutionRunId || undefined;
+  }
+  for (const other of runIds) {
+    runs.set(other, { workflowId, runId: other, history: await client.workflow.getHandle(workflowId, other).fetchHistory() });
+  }
+
+  return [...runs.values()].sort((a, b) => startTime(a.history) - startTime(b.history));
+}
+
+async function latestRunId(client: Client, workflowId: string): Promise<string | undefined> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).runId;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+// The time-skipping test server has no list visibility: the walk above suffices there.
+async function listedRuns(client: Client, workflowId: string): Promise<string[]> {
+  const ids: string[] = [];
+  try {
+    for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId.replace(/'/g, "\\'")}'` })) {
+      ids.push(w.runId);
+    }
+  } catch {
+    return [];
+  }
+  return ids;
+}
+
+function startTime(history: History): number {
+  const t = history.events?.[0]?.eventTime;
+  return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
+}
+
+/** The history as text, payload bytes decoded as UTF-8, for searching. */
+export function historyText(history: History): string {
+  return JSON.stringify(history, (_key, value: unknown) =>
+    value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : typeof value === 'bigint' ? value.toString() : value,
+  );
+}
+
+export interface Needle {
+  /** How the value is named in reports: the value itself may be personal. */
+  label: string;
+  value: string;
+}
+
+/** Which needles (e.g. a phone number in its spellings) appear in which run. */
+export function historiesMentioning(runs: RunHistory[], needles: Needle[]): Array<{ runId: string; label: string }> {
+  const found: Array<{ runId: string; label: string }> = [];
+  for (const run of runs) {
+    const text = historyText(run.history);
+    for (const needle of needles.filter((n) => n.value.length >= 6)) {
+      if (text.includes(needle.value)) {
+        found.push({ runId: run.runId, label: needle.label });
+      }
+    }
+  }
+  return found;
+}
