@@ -28,7 +28,7 @@ const isoDuration = z
 export const campaignStepSchema = z
   .object({
     body: z.string().min(1).max(1600).meta({
-      description: 'Message template; {{name}} placeholders are filled from `variables` and the program (brandName, helpContact, ...)',
+      description: 'Message template; {{name}} placeholders are filled from `variables`, plus {{brand}} and {{program}} from the program',
     }),
     delay: z
       .union([z.number().min(0).max(24 * 366), isoDuration])
