@@ -1,0 +1,61 @@
+// The composition root: everything a consentline process needs, built once
+// from the configuration. `npm start`, `npm run worker` and `npm run api` all
+// start here, so the worker and the API agree on keys, database and carrier.
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config.js';
+import { loadSimulatorSecret, SimulatedCarrier } from '../carriers/simulated.js';
+import { TwilioCarrier } from '../carriers/twilio.js';
+import type { Carrier } from '../carriers/types.js';
+import { createDb, type Db } from '../db/client.js';
+import { loadPhoneHashKey } from '../identity.js';
+import { logger, type Logger } from '../logger.js';
+import { connectClient } from '../temporal/connection.js';
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  client: Client;
+  carrier: Carrier;
+  logger: Logger;
+  phoneHashKey: string;
+  /** Signs and checks the simulated carrier's webhooks; null with Twilio. */
+  simulatorSecret: string | null;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config): Promise<Runtime> {
+  const db = createDb(config.databaseUrl);
+  const phoneHashKey = loadPhoneHashKey(config.PHONE_HASH_KEY, join(config.DATA_DIR, 'phone-hash.key'));
+  const simulatorSecret =
+    config.carrier === 'simulated' ? loadSimulatorSecret(undefined, join(config.DATA_DIR, 'simulator-secret')) : null;
+  const carrier: Carrier & { close?: () => Promise<void> } =
+    config.carrier === 'twilio'
+      ? new TwilioCarrier({
+          accountSid: config.TWILIO_ACCOUNT_SID ?? '',
+          authToken: config.TWILIO_AUTH_TOKEN ?? '',
+          ...(config.TWILIO_API_BASE_URL ? { apiBaseUrl: config.TWILIO_API_BASE_URL } : {}),
+        })
+      : new SimulatedCarrier({ db, signingSecret: simulatorSecret ?? '', logger });
+  let client: Client;
+  try {
+    client = await connectClient(config);
+  } catch (err) {
+    await db.$disconnect();
+    throw err;
+  }
+  return {
+    config,
+    db,
+    client,
+    carrier,
+    logger,
+    phoneHashKey,
+    simulatorSecret,
+    async close() {
+      await carrier.close?.();
+      await client.connection.close();
+      await db.$disconnect();
+    },
+  };
+}
