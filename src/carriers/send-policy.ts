@@ -77,3 +77,26 @@ export function classifyCarrierError(code: string, httpStatus: number | null): C
 export function outcomeUnknown(httpStatus: number | null): boolean {
   return httpStatus === null || httpStatus >= 500;
 }
+
+/** Our own words for carrier codes: Twilio's messages can quote the number, so they stay out of Temporal. */
+const CODE_REASONS: Readonly<Record<string, string>> = {
+  '21610': 'the recipient opted out at the carrier (replied STOP)',
+  '21211': "invalid 'To' number",
+  '21614': "'To' is not a mobile number",
+  '21635': "'To' is a landline",
+  '21408': 'destination country not enabled for this account',
+  '30003': 'handset unreachable',
+  '30004': 'message blocked by the recipient or the carrier',
+  '30005': 'unknown or inactive destination handset',
+  '30006': 'landline or unreachable carrier',
+  '30007': 'message filtered by the carrier',
+  '30008': 'unknown carrier error',
+  '20429': 'carrier API rate limit',
+  network: 'carrier not reachable',
+  erased: 'the subscriber or the text was erased before sending',
+  consent_withdrawn: 'consent was withdrawn before the text went out',
+};
+
+export function carrierReason(code: string, httpStatus: number | null = null): string {
+  return CODE_REASONS[code] ?? `carrier refused the text (code ${code}${httpStatus ? `, HTTP ${httpStatus}` : ''})`;
+}
