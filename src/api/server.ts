@@ -1,0 +1,20 @@
+// npm run api: the HTTP API alone (webhooks included), for deployments that
+// scale the API and workers separately. Migrations are applied by `npm start`
+// or `npm run db:migrate`, not here.
+import { createRuntime } from '../runtime/context.js';
+import { runMain } from '../runtime/main-helpers.js';
+import { startApi } from './start.js';
+
+await runMain(async (config) => {
+  const rt = await createRuntime(config);
+  try {
+    const stopApi = await startApi(rt);
+    return async () => {
+      await stopApi();
+      await rt.close();
+    };
+  } catch (err) {
+    await rt.close();
+    throw err;
+  }
+});
