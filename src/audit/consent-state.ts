@@ -10,8 +10,9 @@ export type LedgerState = ConsentState | 'erased';
 const transitions: Partial<Record<LedgerEventType, LedgerState>> = {
   opt_in_requested: 'pending',
   confirmation_requested: 'pending',
+  // A comeback after an opt-out is a new opt-in: confirmed next, at once or by reply.
+  resubscribed: 'pending',
   confirmed: 'active',
-  resubscribed: 'active',
   confirmation_expired: 'expired',
   opted_out: 'opted_out',
   carrier_opt_out: 'opted_out',

@@ -166,6 +166,8 @@ async function eraseRows(
   return db.$transaction(async (tx) => {
     const eventIds = (await tx.consentEvent.findMany({ where: { subscriberId: s.id }, select: { id: true } })).map((e) => e.id);
     const evidence = await tx.consentEvidence.deleteMany({ where: { eventId: { in: eventIds } } });
+    // What an opt-in presented: the personal half goes, the versions and form reference stay.
+    const presented = await tx.optInEvidence.updateMany({ where: { subscriberId: s.id, personal: { not: '{}' } }, data: { personal: '{}' } });
     const outbound = await tx.outboundMessage.updateMany({ where: { subscriberId: s.id, body: { not: null } }, data: { body: null } });
     // Replies from the number before it became this subscriber carry only the sender's hash.
     const inbound = await tx.inboundMessage.updateMany({
@@ -191,7 +193,7 @@ async function eraseRows(
     });
     return {
       ledgerEventId: event.id,
-      evidenceDeleted: evidence.count,
+      evidenceDeleted: evidence.count + presented.count,
       outboundBodiesCleared: outbound.count,
       inboundBodiesCleared: inbound.count,
       simulatedMessagesDeleted: simulated.count,

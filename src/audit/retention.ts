@@ -76,8 +76,12 @@ async function expireEvidence(db: Db, cutoff: Date, dryRun: boolean) {
     for (const k of kept) {
       owners.add(ownerOf.get(k.eventId) ?? '');
     }
-    if (!dryRun) {
+    const presented = { subscriberId: { in: expired.map((s) => s.id) }, personal: { not: '{}' } };
+    if (dryRun) {
+      rows += await db.optInEvidence.count({ where: presented });
+    } else {
       await db.consentEvidence.deleteMany({ where: { eventId: { in: kept.map((k) => k.eventId) } } });
+      rows += (await db.optInEvidence.updateMany({ where: presented, data: { personal: '{}' } })).count;
     }
     rows += kept.length;
   }
