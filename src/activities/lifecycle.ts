@@ -8,7 +8,6 @@ import { consentCategoryOf, isHeldByWindows } from '../compliance/kinds.js';
 import type { ConsentType, MessageKind } from '../compliance/types.js';
 import type { Db } from '../db/client.js';
 import { senderKey } from '../carriers/sender.js';
-import type { MessageStatus } from '../carriers/types.js';
 import { appendConsentEvent, disclosureEvidence, type LedgerEventType } from '../ledger/ledger.js';
 import { sendTaskQueue } from '../temporal/shared.js';
 import { mayTextGo, type LifecycleSettings } from '../workflows/lifecycle/state.js';
@@ -26,6 +25,7 @@ import {
   type ProgramRow,
   type SubscriberRow,
 } from './lifecycle/records.js';
+import { CONSENT_WITHDRAWN } from './lifecycle/consent-guard.js';
 import { disclosureVersion, lintText, renderText } from './lifecycle/texts.js';
 
 export interface SubscriberRef {
@@ -100,25 +100,7 @@ export interface SkippedText {
   campaignId: string | null;
 }
 
-/** What the carrier send activity (src/activities/send.ts) answers. */
-export type SendOutcome =
-  | { outcome: 'sent'; providerSid: string; status: MessageStatus }
-  | { outcome: 'rejected'; errorCode: string; reason: string; optedOut: boolean };
-
-export interface SendActivities {
-  sendMessage(input: { messageId: string }): Promise<SendOutcome>;
-}
-
-/** Personal evidence the opt-in's caller stored as a ConsentEvidence row keyed by `evidenceId`. */
-export interface StoredOptInEvidence {
-  ip?: string | null;
-  userAgent?: string | null;
-  pageUrl?: string | null;
-  formRef?: string | null;
-  birthdate?: string | null;
-  disclosureVersion?: string | null;
-  disclosureText?: string | null;
-}
+export type { SendActivities, SendOutcome } from './send.js';
 
 /** Ledger events recorded when a lifecycle text has gone out. */
 const SENT_EVENTS: Partial<Record<MessageKind, LedgerEventType>> = {
@@ -129,6 +111,12 @@ const SENT_EVENTS: Partial<Record<MessageKind, LedgerEventType>> = {
   reminder: 'reminder_sent',
   policy_notice: 'policy_notice_sent',
 };
+
+/**
+ * Error code on rows the lifecycle decided not to send. The send activity
+ * answers a 'skipped' row that has a code with a rejection, never a send.
+ */
+const SKIPPED = 'skipped';
 
 const CLOSED_STATES: readonly ConsentState[] = ['opted_out', 'expired', 'lapsed', 'refused'];
 
@@ -157,30 +145,34 @@ export function createLifecycleActivities(deps: ActivityDeps) {
     }
     return db.$transaction(async (tx) => {
       const subscriber = await lockSubscriber(tx as Db, ref.subscriberId);
-      const stored = await tx.consentEvidence.findUnique({ where: { eventId: request.evidenceId } });
-      const personal = stored ? (JSON.parse(stored.personal) as StoredOptInEvidence) : null;
+      const stored = await tx.optInEvidence.findUnique({ where: { id: request.evidenceId } });
+      const personal = stored ? parseObject(stored.personal) : null;
+      const presented = stored ? parseObject(stored.evidence) : {};
       const at = new Date(command.at);
-      const jurisdiction = jurisdictionOf(subscriber);
       const verdict = evaluateOptIn(
         {
           source: request.source,
           consentType: request.consentType,
           consentAt: new Date(request.occurredAt),
-          birthdate: personal?.birthdate ?? subscriber.birthdate,
-          purchaseAt: subscriber.purchaseAt,
-          inquiryAt: subscriber.inquiryAt,
-          disclosureVersion: personal?.disclosureVersion ?? null,
+          ip: stringOr(personal?.ip),
+          userAgent: stringOr(personal?.userAgent),
+          pageUrl: stringOr(personal?.pageUrl),
+          formRef: stringOr(presented.formRef) ?? stringOr(personal?.formRef),
+          birthdate: stringOr(personal?.birthdate) ?? subscriber.birthdate,
+          purchaseAt: stored?.purchaseAt ?? subscriber.purchaseAt,
+          inquiryAt: stored?.inquiryAt ?? subscriber.inquiryAt,
+          disclosureVersion: stringOr(presented.disclosureVersion) ?? keywordDisclosure(request, program),
         },
         programRules(program),
-        jurisdiction,
+        jurisdictionOf(subscriber),
         at,
       );
       const evidence = {
+        ...presented,
         requestId: request.requestId,
         evidenceId: request.evidenceId,
         consentSource: request.source,
         consentType: request.consentType,
-        disclosureVersion: personal?.disclosureVersion ?? null,
         doubleOptIn: settings.doubleOptIn,
       };
       const base = { subscriberId: ref.subscriberId, programId: ref.programId, occurredAt: at, source: request.source };
@@ -190,12 +182,10 @@ export function createLifecycleActivities(deps: ActivityDeps) {
         return { state: 'refused', refusedReasons: verdict.reasons, consentType: null, consentExpiresAt: null, settings };
       }
       const type: LedgerEventType = command.resubscribe ? 'resubscribed' : 'opt_in_requested';
-      await appendConsentEvent(tx as Db, { ...base, eventKey: keys.accepted, type, evidence, personal: personal ? { ...personal } : null });
-      if (stored) {
-        // The evidence now lives under the ledger event, hashed into the chain.
-        await tx.consentEvidence.delete({ where: { eventId: request.evidenceId } });
-      }
-      const state: ConsentState = settings.doubleOptIn ? 'pending' : 'active';
+      const hasPersonal = personal !== null && Object.keys(personal).length > 0;
+      await appendConsentEvent(tx as Db, { ...base, eventKey: keys.accepted, type, evidence, personal: hasPersonal ? personal : null });
+      // An import carries consent the marketer already holds, checked against its original source: no second confirmation.
+      const state: ConsentState = settings.doubleOptIn && request.source !== 'import' ? 'pending' : 'active';
       if (state === 'active') {
         await appendConsentEvent(tx as Db, { ...base, eventKey: keys.confirmed, type: 'confirmed', source: 'single_opt_in', evidence: { requestId: request.requestId } });
       }
@@ -206,6 +196,8 @@ export function createLifecycleActivities(deps: ActivityDeps) {
           consentType: request.consentType,
           consentSource: request.source,
           consentAt: new Date(request.occurredAt),
+          purchaseAt: stored?.purchaseAt ?? subscriber.purchaseAt,
+          inquiryAt: stored?.inquiryAt ?? subscriber.inquiryAt,
           confirmedAt: state === 'active' ? at : null,
           optedOutAt: null,
           termsVersion: program.termsVersion,
@@ -250,7 +242,7 @@ export function createLifecycleActivities(deps: ActivityDeps) {
         // Rows prepared but not yet handed to the carrier must not go out now.
         await tx.outboundMessage.updateMany({
           where: { subscriberId: ref.subscriberId, status: 'pending', kind: { notIn: ['stop_confirmation', 'help'] } },
-          data: { status: 'skipped', errorReason: `consent ${change.to}` },
+          data: { status: 'skipped', errorCode: CONSENT_WITHDRAWN, errorReason: `consent ${change.to}` },
         });
       }
       return { eventId: event.id, consentExpiresAt: change.to === 'active' ? expiryOf(updated) : null };
@@ -327,6 +319,7 @@ export function createLifecycleActivities(deps: ActivityDeps) {
           kind: req.kind,
           body: allowed ? rendered.text.body : null,
           status: allowed ? 'pending' : 'skipped',
+          errorCode: allowed ? null : CONSENT_WITHDRAWN,
           errorReason: allowed ? null : `consent ${current.consentState}`,
           encoding: lint.encoding,
           segments: lint.segments,
@@ -351,6 +344,7 @@ export function createLifecycleActivities(deps: ActivityDeps) {
         programId: req.ref.programId,
         kind: req.kind,
         status: 'skipped',
+        errorCode: SKIPPED,
         errorReason: reason,
         campaignId: req.campaignId,
       },
@@ -377,12 +371,16 @@ export function createLifecycleActivities(deps: ActivityDeps) {
           programId: input.ref.programId,
           kind: text.kind,
           status: 'skipped',
+          errorCode: SKIPPED,
           errorReason: input.reason,
           campaignId: text.campaignId,
         },
         update: {},
       });
-      await db.outboundMessage.updateMany({ where: { messageKey, status: 'pending' }, data: { status: 'skipped', errorReason: input.reason } });
+      await db.outboundMessage.updateMany({
+        where: { messageKey, status: 'pending' },
+        data: { status: 'skipped', errorCode: SKIPPED, errorReason: input.reason },
+      });
     }
   }
 
@@ -474,6 +472,23 @@ function blockedReason(req: TextRequest, subscriber: SubscriberRow): string | nu
   }
   const decision = canSend(req.kind, consent, jurisdictionOf(subscriber), new Date(req.at));
   return decision.ok ? null : `${decision.rule}: ${decision.reason}`;
+}
+
+/**
+ * A keyword opt-in answers a call to action that points at the program's
+ * published terms; that version is the disclosure the subscriber saw.
+ */
+function keywordDisclosure(request: OptInRequest, program: ProgramRow): string | null {
+  return request.source === 'keyword' ? disclosureVersion(program) : null;
+}
+
+function parseObject(json: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(json);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function stringOr(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 function timestampsFor(type: LedgerEventType, at: Date): { confirmedAt?: Date; optedOutAt?: Date } {

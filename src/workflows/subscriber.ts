@@ -373,6 +373,10 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
       await closeOutbox('consent expired');
       return true;
     }
+    if ((isClosed(s.consentState) || s.consentState === 'new') && s.outbox.length > 0) {
+      await dropQueued(() => true, `consent ${s.consentState}`);
+      return true;
+    }
     const pastDeadline = s.outbox.filter((t) => due(t.deadline, now));
     if (pastDeadline.length > 0) {
       await dropQueued((t) => pastDeadline.includes(t), 'deadline passed before the text could be sent');

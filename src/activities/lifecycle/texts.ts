@@ -2,13 +2,19 @@
 // STOP confirmation, reminder, re-consent, policy notice, clarification) or a
 // campaign step, rendered for the subscriber's language and linted. Bodies
 // stay in the database; only IDs and codes go back to the workflow.
-import { appendOptOutReminder, lintMessage, renderBody, renderTemplate } from '../../compliance/index.js';
+import {
+  appendOptOutReminder,
+  lintMessage,
+  renderBody,
+  renderTemplate,
+  TemplateVariableError,
+  type TemplateExtra,
+  type TemplateKind,
+} from '../../compliance/index.js';
 import type { Language, MessageKind, ProgramRules } from '../../compliance/types.js';
 import type { Db } from '../../db/client.js';
 import { loadCampaignStepTemplate } from '../../domain/campaigns.js';
 import type { ProgramRow } from './records.js';
-
-export type TemplateKind = Parameters<typeof renderTemplate>[0];
 
 const TEMPLATE_KINDS: readonly MessageKind[] = [
   'confirmation_request',
@@ -64,13 +70,13 @@ async function fromTemplate(db: Db, input: RenderInput): Promise<Rendered> {
 }
 
 /** Re-consent prompts and policy notices name the policy that changed (`reconsent:<changeId>`). */
-async function policyDetails(db: Db, templateRef: string | null): Promise<Record<string, string> | undefined> {
+async function policyDetails(db: Db, templateRef: string | null): Promise<TemplateExtra | undefined> {
   const changeId = templateRef?.split(':')[1];
   if (!changeId) {
     return undefined;
   }
   const change = await db.policyChange.findUnique({ where: { id: changeId } });
-  return change ? { policy: change.kind, version: change.version, url: change.url } : undefined;
+  return change ? { policyKind: change.kind === 'privacy' ? 'privacy' : 'terms', policyUrl: change.url } : undefined;
 }
 
 async function fromCampaign(db: Db, input: RenderInput): Promise<Rendered> {
@@ -85,7 +91,15 @@ async function fromCampaign(db: Db, input: RenderInput): Promise<Rendered> {
     return { ok: false, reason: step.skipReason };
   }
   const vars = { brand: input.rules.brandName, program: input.rules.programName, ...step.variables };
-  const body = renderBody(step.body, vars);
+  let body: string;
+  try {
+    body = renderBody(step.body, vars);
+  } catch (err) {
+    if (err instanceof TemplateVariableError) {
+      return { ok: false, reason: err.message };
+    }
+    throw err;
+  }
   return { ok: true, text: { body, template: input.templateRef, version: disclosureVersion(input.program) } };
 }
 
@@ -99,19 +113,9 @@ export interface LintVerdict {
 export function lintText(body: string, kind: MessageKind, rules: ProgramRules, country: string, language: Language): LintVerdict {
   const result = lintMessage(body, { kind, program: rules, country, language });
   return {
-    errors: result.errors.map(issueCode),
-    warnings: result.warnings.map(issueCode),
+    errors: result.errors.map((issue) => issue.code),
+    warnings: result.warnings.map((issue) => issue.code),
     encoding: result.encoding,
     segments: result.segments,
   };
-}
-
-function issueCode(issue: unknown): string {
-  if (typeof issue === 'string') {
-    return issue;
-  }
-  if (issue !== null && typeof issue === 'object' && 'code' in issue) {
-    return String((issue as { code: unknown }).code);
-  }
-  return 'lint';
 }

@@ -1,0 +1,234 @@
+// Days and months of a lifecycle on the Java time-skipping server: the
+// confirmation window, reminders, overnight and DST holds, the Florida cap,
+// re-consent lapse and Canadian implied-consent expiry, asserted to the second
+// against server time (sentAt and ledger times are Temporal time here).
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DateTime } from 'luxon';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { policyChangeSignal, stateQuery } from '../../src/workflows/messages.js';
+import { createSqliteTestDb, type TestDb } from '../helpers/db.js';
+import {
+  buildProgram,
+  buildSubscriber,
+  DAY,
+  eventually,
+  HOUR,
+  optIn,
+  outbound,
+  startLifecycle,
+  startLifecycleWorker,
+  type LifecycleHarness,
+} from '../helpers/lifecycle.js';
+import { createTimeSkippingServer } from '../helpers/temporal.js';
+import { recordHistory } from './record.js';
+import { enqueueMarketing } from './texts.js';
+
+let env: TestWorkflowEnvironment;
+let testDb: TestDb;
+let h: LifecycleHarness;
+const started: WorkflowHandle[] = [];
+
+beforeAll(async () => {
+  env = await createTimeSkippingServer();
+  testDb = await createSqliteTestDb();
+  h = await startLifecycleWorker(env, testDb.db);
+});
+
+afterEach(async () => {
+  // Finished scenarios must not keep texting while later tests skip months ahead.
+  await Promise.all(started.splice(0).map((handle) => handle.terminate('test finished').catch(() => undefined)));
+});
+
+afterAll(async () => {
+  await h?.stop();
+  await env?.teardown();
+  await testDb?.cleanup();
+});
+
+async function serverNow(): Promise<DateTime> {
+  return DateTime.fromMillis(await env.currentTimeMs(), { zone: 'utc' });
+}
+
+/** Skips server time forward to the next occurrence of `hh:mm` in `zone`. */
+async function skipToLocal(zone: string, hour: number, minute = 0): Promise<DateTime> {
+  const now = (await serverNow()).setZone(zone);
+  let target = now.set({ hour, minute, second: 0, millisecond: 0 });
+  if (target <= now.plus({ minutes: 1 })) {
+    target = target.plus({ days: 1 }).set({ hour, minute });
+  }
+  await env.sleep(target.toMillis() - now.toMillis());
+  return target;
+}
+
+async function lifecycle(programOverrides: Parameters<typeof buildProgram>[1], subscriberOverrides: Parameters<typeof buildSubscriber>[2]) {
+  const program = await buildProgram(h.db, programOverrides);
+  const subscriber = await buildSubscriber(h.db, program, subscriberOverrides);
+  const handle = await startLifecycle(h, subscriber);
+  started.push(handle);
+  return { program, subscriber, handle };
+}
+
+async function sentOf(subscriberId: string, kind: string) {
+  const rows = await outbound(h.db, subscriberId);
+  return rows.filter((r) => r.kind === kind && r.sentAt !== null).map((r) => r.sentAt as Date);
+}
+
+async function ledgerTime(subscriberId: string, type: string): Promise<number> {
+  const event = await h.db.consentEvent.findFirstOrThrow({ where: { subscriberId, type }, orderBy: { seq: 'desc' } });
+  return event.occurredAt.getTime();
+}
+
+describe('double opt-in window', () => {
+  it('expires the confirmation after 72 hours, texts nothing more, and starts over on a new request', async () => {
+    const { subscriber, handle } = await lifecycle({}, {});
+    expect((await optIn(h, handle, subscriber)).state).toBe('pending');
+    await eventually(async () => expect(await sentOf(subscriber.id, 'confirmation_request')).toHaveLength(1));
+    const requestedAt = await ledgerTime(subscriber.id, 'opt_in_requested');
+
+    await env.sleep(71 * HOUR);
+    expect((await handle.query(stateQuery)).consentState).toBe('pending');
+    await env.sleep(2 * HOUR);
+    await eventually(async () => expect((await handle.query(stateQuery)).consentState).toBe('expired'));
+    const expiredAt = await ledgerTime(subscriber.id, 'confirmation_expired');
+    expect(Math.abs(expiredAt - (requestedAt + 72 * HOUR))).toBeLessThan(2_000);
+    expect((await h.db.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).consentState).toBe('expired');
+    expect(h.carrier.to(subscriber.phoneE164 ?? '')).toHaveLength(1);
+
+    expect((await optIn(h, handle, subscriber)).state).toBe('pending');
+    await eventually(async () => expect(await sentOf(subscriber.id, 'confirmation_request')).toHaveLength(2));
+    await recordHistory('confirmation-expiry', handle);
+  });
+});
+
+describe('opt-out reminders', () => {
+  it('sends a reminder every 30 days: 3 over 90 days, each 30 days after the last', async () => {
+    await skipToLocal('America/New_York', 11);
+    const { subscriber, handle } = await lifecycle({ doubleOptIn: false }, {});
+    expect((await optIn(h, handle, subscriber)).state).toBe('active');
+    const activeAt = await ledgerTime(subscriber.id, 'confirmed');
+
+    await env.sleep(91 * DAY);
+    await eventually(async () => expect(await sentOf(subscriber.id, 'reminder')).toHaveLength(3));
+    const reminders = (await sentOf(subscriber.id, 'reminder')).map((d) => d.getTime() - activeAt);
+    for (const [i, elapsed] of reminders.entries()) {
+      expect(Math.abs(elapsed - (i + 1) * 30 * DAY)).toBeLessThan(5_000);
+    }
+    const state = await handle.query(stateQuery);
+    expect(state.remindersSent).toBe(3);
+    expect(Date.parse(state.nextReminderAt ?? '')).toBeCloseTo(activeAt + 120 * DAY, -4);
+    const events = await h.db.consentEvent.findMany({ where: { subscriberId: subscriber.id, type: 'reminder_sent' } });
+    expect(events).toHaveLength(3);
+  });
+});
+
+describe('send windows', () => {
+  it('holds a text enqueued at 23:00 in Chicago until 08:00 the next morning', async () => {
+    const zone = 'America/Chicago';
+    const { subscriber, handle } = await lifecycle({ doubleOptIn: false }, { region: 'US-IL', timeZones: JSON.stringify([zone]) });
+    await skipToLocal(zone, 12);
+    await optIn(h, handle, subscriber);
+    const at23 = await skipToLocal(zone, 23);
+
+    await enqueueMarketing(h, handle, subscriber, 'overnight');
+    const expected = at23.plus({ days: 1 }).set({ hour: 8, minute: 0 });
+    await eventually(async () => {
+      const state = await handle.query(stateQuery);
+      expect(state.pending[0]?.heldUntil).toBe(expected.toUTC().toISO());
+      expect(state.status).toContain(`held until 08:00 ${zone}`);
+    });
+    expect(await sentOf(subscriber.id, 'marketing')).toHaveLength(0);
+
+    await env.sleep(10 * HOUR);
+    await eventually(async () => expect(await sentOf(subscriber.id, 'marketing')).toHaveLength(1));
+    expect((await sentOf(subscriber.id, 'marketing'))[0]?.getTime()).toBe(expected.toMillis());
+    await recordHistory('overnight-hold', handle);
+  });
+
+  it('holds across a DST change day in New York and sends at 08:00 local time after the change', async () => {
+    const zone = 'America/New_York';
+    const now = (await serverNow()).setZone(zone);
+    let day = now.startOf('day').plus({ days: 1 });
+    while (day.offset === day.plus({ days: 1 }).offset) {
+      day = day.plus({ days: 1 });
+    }
+    // `day` is the last local day before the change; the clocks move overnight.
+    const { subscriber, handle } = await lifecycle({ doubleOptIn: false }, { timeZones: JSON.stringify([zone]) });
+    await env.sleep(day.set({ hour: 12 }).toMillis() - now.toMillis());
+    await optIn(h, handle, subscriber);
+    await skipToLocal(zone, 22);
+
+    await enqueueMarketing(h, handle, subscriber, 'dst');
+    await env.sleep(12 * HOUR);
+    await eventually(async () => expect(await sentOf(subscriber.id, 'marketing')).toHaveLength(1));
+    const expected = day.plus({ days: 1 }).set({ hour: 8, minute: 0 });
+    expect(expected.offset).not.toBe(day.offset);
+    expect((await sentOf(subscriber.id, 'marketing'))[0]?.toISOString()).toBe(expected.toUTC().toISO());
+  });
+
+  it('Florida: the 4th marketing text waits until 24 hours after the 1st', async () => {
+    const zone = 'America/New_York';
+    const { subscriber, handle } = await lifecycle({ doubleOptIn: false }, { region: 'US-FL', timeZones: JSON.stringify([zone]) });
+    await skipToLocal(zone, 10);
+    await optIn(h, handle, subscriber);
+    for (const step of ['one', 'two', 'three', 'four']) {
+      await enqueueMarketing(h, handle, subscriber, step);
+    }
+    await eventually(async () => expect(await sentOf(subscriber.id, 'marketing')).toHaveLength(3));
+    await eventually(async () => expect((await handle.query(stateQuery)).pending[0]?.holdRule).toBe('us-fl-cap'));
+
+    await env.sleep(25 * HOUR);
+    await eventually(async () => expect(await sentOf(subscriber.id, 'marketing')).toHaveLength(4));
+    const sent = (await sentOf(subscriber.id, 'marketing')).map((d) => d.getTime());
+    const [first = 0, , third = 0, fourth = 0] = sent;
+    expect(third - first).toBeLessThan(5_000);
+    expect(fourth - first).toBeGreaterThanOrEqual(24 * HOUR);
+    expect(fourth - first).toBeLessThan(24 * HOUR + 5_000);
+    const rows = await outbound(h.db, subscriber.id);
+    expect(rows.filter((r) => r.kind === 'marketing').map((r) => r.status)).toEqual(['queued', 'queued', 'queued', 'queued']);
+    await recordHistory('florida-cap', handle);
+  });
+});
+
+describe('consent that runs out', () => {
+  it('material policy change with no answer: consent lapses when the window closes', async () => {
+    const zone = 'America/New_York';
+    const { program, subscriber, handle } = await lifecycle({ doubleOptIn: false }, { timeZones: JSON.stringify([zone]) });
+    await skipToLocal(zone, 12);
+    await optIn(h, handle, subscriber);
+    await h.db.policyChange.create({
+      data: { id: `chg-${subscriber.id}`, programId: program.id, kind: 'terms', version: '2027-01', url: 'https://harbor.example/terms/2027-01', material: true },
+    });
+    await handle.signal(policyChangeSignal, { changeId: `chg-${subscriber.id}`, policy: 'terms', version: '2027-01', material: true });
+    await eventually(async () => expect(await sentOf(subscriber.id, 'reconsent')).toHaveLength(1));
+    const promptedAt = (await sentOf(subscriber.id, 'reconsent'))[0]?.getTime() ?? 0;
+
+    await env.sleep(73 * HOUR);
+    await eventually(async () => expect((await handle.query(stateQuery)).consentState).toBe('lapsed'));
+    expect(Math.abs((await ledgerTime(subscriber.id, 'reconsent_lapsed')) - (promptedAt + 72 * HOUR))).toBeLessThan(2_000);
+    expect((await h.db.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).consentState).toBe('lapsed');
+  });
+
+  it('Canada: implied consent from an inquiry expires 6 months later', async () => {
+    const zone = 'America/Toronto';
+    const { subscriber, handle } = await lifecycle(
+      { doubleOptIn: false, reminderEveryDays: 365 },
+      { country: 'CA', region: 'CA-ON', timeZones: JSON.stringify([zone]) },
+    );
+    await skipToLocal(zone, 12);
+    const inquiryAt = new Date(await env.currentTimeMs());
+    const result = await optIn(h, handle, subscriber, { consentType: 'implied_inquiry', inquiryAt });
+    expect(result).toEqual({ state: 'active', refusedReasons: [] });
+    const expected = DateTime.fromJSDate(inquiryAt, { zone: 'utc' }).plus({ months: 6 }).toMillis();
+    expect(Date.parse((await handle.query(stateQuery)).consentExpiresAt ?? '')).toBe(expected);
+
+    await env.sleep(expected - inquiryAt.getTime() + DAY);
+    await eventually(async () => expect((await handle.query(stateQuery)).consentState).toBe('expired'));
+    expect(await ledgerTime(subscriber.id, 'consent_expired')).toBe(expected);
+    await enqueueMarketing(h, handle, subscriber, 'after-expiry');
+    await eventually(async () => {
+      const row = (await outbound(h.db, subscriber.id)).find((r) => r.kind === 'marketing');
+      expect(row).toMatchObject({ status: 'skipped', errorReason: 'consent expired' });
+    });
+  });
+});
