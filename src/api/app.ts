@@ -18,6 +18,8 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { buildDocument, type ZodOpenApiPathsObject } from './openapi.js';
 import { healthPaths, healthRouter } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
+import { programRoutes } from './routes/programs.js';
+import { subscriberRoutes } from './routes/subscribers.js';
 import type { ApiRoutes } from './routing.js';
 
 export const JSON_BODY_LIMIT = '256kb';
@@ -37,6 +39,8 @@ export interface AppDeps {
   paths?: ZodOpenApiPathsObject[];
   limits?: Partial<RateLimits>;
   now?: () => Date;
+  /** How long an opt-in or opt-out waits for the lifecycle before answering 503 (ms). */
+  lifecycleTimeoutMs?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -75,7 +79,20 @@ const measure: RequestHandler = (req, res, next) => {
 export function createApp(deps: AppDeps): Express {
   const now = deps.now ?? (() => new Date());
   const limits = { ...defaultRateLimits, ...deps.limits };
-  const routes = [keyRoutes({ db: deps.db, now }), ...(deps.routes ?? [])];
+  const subscriberDeps = {
+    db: deps.db,
+    client: deps.client,
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    phoneHashKey: deps.phoneHashKey,
+    now,
+    ...(deps.lifecycleTimeoutMs ? { lifecycleTimeoutMs: deps.lifecycleTimeoutMs } : {}),
+  };
+  const routes = [
+    programRoutes({ db: deps.db }),
+    subscriberRoutes(subscriberDeps),
+    keyRoutes({ db: deps.db, now }),
+    ...(deps.routes ?? []),
+  ];
   const document = buildDocument({ routes, paths: [healthPaths, ...(deps.paths ?? [])], serverUrl: deps.config.publicBaseUrl });
 
   const app = express();

@@ -2,8 +2,8 @@
 // program is refused when its own texts (every template in every language)
 // would fail the content lint: a subscriber must never receive a HELP reply
 // without a contact or a confirmation without the brand.
-import { lintMessage, renderTemplate } from '../compliance/index.js';
-import type { Language, MessageKind, ProgramKeywords, ProgramRules } from '../compliance/types.js';
+import { lintMessage, renderTemplate, type TemplateKind, templateMessageKind } from '../compliance/index.js';
+import type { Language, ProgramKeywords, ProgramRules } from '../compliance/types.js';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { ConflictError, NotFoundError, ProgramLintError } from './errors.js';
@@ -51,7 +51,7 @@ export interface ProgramView extends ProgramSpec {
 export type ProgramRow = NonNullable<Awaited<ReturnType<Db['program']['findUnique']>>>;
 
 /** Every text the lifecycle itself writes: each must pass the lint in each program language. */
-export const programTemplateKinds = [
+export const programTemplateKinds: readonly TemplateKind[] = [
   'confirmation_request',
   'welcome',
   'help',
@@ -61,7 +61,7 @@ export const programTemplateKinds = [
   'policy_notice',
   'clarification',
   'confirmation_expired_notice',
-] as const;
+];
 
 function jsonList(text: string): string[] {
   try {
@@ -125,15 +125,6 @@ function rulesOf(spec: ProgramSpec): ProgramRules {
   };
 }
 
-function describeIssue(issue: unknown): string {
-  if (typeof issue === 'string') {
-    return issue;
-  }
-  const { rule, message, reason } = (issue ?? {}) as { rule?: unknown; message?: unknown; reason?: unknown };
-  const text = typeof message === 'string' ? message : typeof reason === 'string' ? reason : JSON.stringify(issue);
-  return typeof rule === 'string' ? `${rule}: ${text}` : text;
-}
-
 /** Lint findings for every template × language × allowed country; empty when the program may run. */
 export function lintProgram(spec: ProgramSpec): string[] {
   const program = rulesOf(spec);
@@ -148,9 +139,9 @@ export function lintProgram(spec: ProgramSpec): string[] {
         continue;
       }
       for (const country of spec.allowedCountries) {
-        const result = lintMessage(body, { kind: kind as MessageKind, program, country, language });
+        const result = lintMessage(body, { kind: templateMessageKind(kind), program, country, language });
         for (const issue of result.errors) {
-          reasons.add(`${kind} (${language}, ${country}): ${describeIssue(issue)}`);
+          reasons.add(`${kind} (${language}, ${country}): ${issue.code}: ${issue.message}`);
         }
       }
     }

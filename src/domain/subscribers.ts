@@ -10,14 +10,14 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { canSend, planSend } from '../compliance/index.js';
-import { InvalidPhoneError, parsePhone, resolveJurisdiction } from '../compliance/jurisdiction.js';
+import { canSend, InvalidPhoneError, parsePhone, planSend, resolveJurisdiction } from '../compliance/index.js';
 import type { ConsentSource, ConsentType, Jurisdiction, Language } from '../compliance/types.js';
 import type { Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { phoneHash } from '../identity.js';
 import { optInsTotal, optOutsTotal } from '../metrics.js';
-import { searchAttributes, subscriberWorkflowId } from '../temporal/shared.js';
+import { subscriberWorkflowId } from '../temporal/shared.js';
+import { lifecycleStartOptions } from '../workflows/start-options.js';
 import type { subscriberLifecycle } from '../workflows/subscriber.js';
 import { type LifecycleState, type OptInResult, optInUpdate, optOutUpdate, type PendingText, stateQuery } from '../workflows/messages.js';
 import { InvalidPhoneNumberError, LifecycleUnavailableError, NotFoundError, OptInRefusedError } from './errors.js';
@@ -204,7 +204,7 @@ export async function optIn(
 
   const subscriber = await upsertSubscriber(deps.db, programId, hash, e164, jurisdiction, input);
   const evidenceId = await storeEvidence(deps.db, subscriber.id, programId, input, request);
-  const result = await askLifecycle(deps, { workflowId, subscriberId: subscriber.id, programId, country: jurisdiction.country }, {
+  const result = await askLifecycle(deps, { subscriberId: subscriber.id, programId, phoneHash: hash, country: jurisdiction.country }, {
     requestId: request.requestId,
     source: input.source,
     consentType: input.consentType,
@@ -251,19 +251,12 @@ async function storeEvidence(
 
 async function askLifecycle(
   deps: SubscriberDeps,
-  target: { workflowId: string; subscriberId: string; programId: string; country: string },
+  target: { subscriberId: string; programId: string; phoneHash: string; country: string },
   request: { requestId: string; source: ConsentSource; consentType: ConsentType; evidenceId: string; occurredAt: string },
 ): Promise<OptInResult> {
   const start = new WithStartWorkflowOperation<typeof subscriberLifecycle>('subscriberLifecycle', {
-    workflowId: target.workflowId,
-    taskQueue: deps.taskQueue,
-    args: [{ subscriberId: target.subscriberId, programId: target.programId }],
+    ...lifecycleStartOptions({ ...target, taskQueue: deps.taskQueue }),
     workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: searchAttributes.program, value: target.programId },
-      { key: searchAttributes.consentState, value: 'new' },
-      { key: searchAttributes.country, value: target.country },
-    ],
   });
   try {
     return await deps.client.withDeadline(deadline(deps), () =>

@@ -43,6 +43,7 @@ const programFields = {
     .object({ count: z.number().int().min(1).max(1000), perHours: z.number().int().min(1).max(24 * 366) })
     .strict()
     .nullable()
+    .default(null)
     .meta({ description: 'At most `count` marketing texts per `perHours` per subscriber; null for none beyond the law' }),
   helpContact: z.string().trim().min(1).max(100).meta({ description: 'Where HELP points: phone, e-mail or URL', example: 'help@acme.example' }),
   termsUrl: z.url({ protocol: /^https?$/ }).max(500).meta({ description: 'Terms of the program', example: 'https://acme.example/sms-terms' }),
