@@ -5,10 +5,12 @@
 // webhook delivered twice acts once. Phone numbers and bodies stay in the
 // database; the lifecycle gets IDs and the classified keyword.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { carrierReason } from '../carriers/send-policy.js';
-import { WEBHOOK_PATHS } from '../carriers/webhook-paths.js';
+import { senderConfig, SIMULATED_FROM } from '../carriers/sender.js';
+import { newMessageSid, signedForm, SIMULATED_ACCOUNT_SID } from '../carriers/simulated.js';
+import { inboundWebhookUrl, WEBHOOK_PATHS } from '../carriers/webhook-paths.js';
 import { InvalidPhoneError, parsePhone, resolveJurisdiction } from '../compliance/jurisdiction.js';
 import { classifyInbound } from '../compliance/keywords.js';
 import type { KeywordMatch, ProgramKeywords } from '../compliance/types.js';
@@ -19,7 +21,7 @@ import { phoneHash } from '../identity.js';
 import type { Logger } from '../logger.js';
 import { searchAttributes, subscriberWorkflowId } from '../temporal/shared.js';
 import { carrierEventSignal, inboundSignal, type InboundSignal, type LifecycleInput } from '../workflows/messages.js';
-import { validationProblem } from './errors.js';
+import { ApiProblem, validationProblem } from './errors.js';
 import { requireTwilioSignature, webhookBodyParsers } from './twilio-signature.js';
 
 export interface WebhookConfig {
@@ -353,4 +355,89 @@ async function signalCarrierEvent(deps: WebhookRouterDeps, workflowId: string, m
     // No running lifecycle (erased or ended): the message row keeps the code for the record.
     deps.logger.warn({ messageId, errorCode }, 'carrier opt-out for a subscriber with no running lifecycle');
   }
+}
+
+// ---------------------------------------------------------------- simulator
+
+export interface SimulatorRouterDeps {
+  db: Db;
+  logger: Logger;
+  config: { publicBaseUrl: string; simulatorSecret: string };
+}
+
+const simReply = z.object({
+  /** The subscriber's number, as they would text from it. */
+  from: z.string().min(3).max(32),
+  body: z.string().max(1600),
+  /** The program's number or Messaging Service SID; defaults to whoever last texted `from`. */
+  to: z.string().min(3).max(64).optional(),
+});
+
+const simOutbox = z.object({
+  to: z.string().min(3).max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/**
+ * The simulated carrier's handset side, mounted only when no Twilio account is
+ * configured: a person replies as a subscriber (POST /sim/reply), and the
+ * outbox shows what the carrier "delivered" (GET /sim/outbox). A reply is sent
+ * to the inbound webhook exactly as Twilio would send it, signed.
+ */
+export function createSimulatorRouter(deps: SimulatorRouterDeps): Router {
+  const router = Router();
+  router.post('/sim/reply', express.json({ limit: '16kb' }), async (req, res) => {
+    const input = simReply.safeParse(req.body);
+    if (!input.success) {
+      throw validationProblem(input.error, 'request body');
+    }
+    const result = await simulateReply(deps, input.data);
+    res.status(result.httpStatus < 300 ? 202 : 502).json(result);
+  });
+  router.get('/sim/outbox', async (req, res) => {
+    const query = simOutbox.safeParse(req.query);
+    if (!query.success) {
+      throw validationProblem(query.error, 'query');
+    }
+    const to = query.data.to ? (numberOf(query.data.to) ?? query.data.to) : undefined;
+    const rows = await deps.db.simulatedMessage.findMany({ where: to ? { toNumber: to } : {}, orderBy: { createdAt: 'desc' }, take: query.data.limit });
+    res.json({ messages: rows.map((r) => ({ sid: r.sid, to: r.toNumber, from: r.fromValue, body: r.body, status: r.status, createdAt: r.createdAt.toISOString() })) });
+  });
+  return router;
+}
+
+async function simulateReply(deps: SimulatorRouterDeps, input: z.infer<typeof simReply>): Promise<{ messageSid: string; httpStatus: number }> {
+  const from = numberOf(input.from) ?? input.from;
+  const to = input.to ?? (await lastSenderTo(deps.db, from));
+  const params: Record<string, string> = {
+    MessageSid: newMessageSid(),
+    AccountSid: SIMULATED_ACCOUNT_SID,
+    From: from,
+    Body: input.body,
+    NumMedia: '0',
+    NumSegments: '1',
+    SmsStatus: 'received',
+    ApiVersion: '2010-04-01',
+    ...(to.startsWith('MG') ? { MessagingServiceSid: to, To: SIMULATED_FROM } : { To: to }),
+  };
+  params.SmsSid = params.MessageSid!;
+  const url = inboundWebhookUrl(deps.config.publicBaseUrl);
+  const { body, headers } = signedForm(deps.config.simulatorSecret, url, params);
+  const res = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(15_000) });
+  deps.logger.info({ providerSid: params.MessageSid, httpStatus: res.status }, 'simulated reply delivered to the inbound webhook');
+  return { messageSid: params.MessageSid!, httpStatus: res.status };
+}
+
+/** Who the person would be answering: the sender of their latest text, else the oldest program's sender. */
+async function lastSenderTo(db: Db, to: string): Promise<string> {
+  const last = await db.simulatedMessage.findFirst({ where: { toNumber: to }, orderBy: { createdAt: 'desc' }, select: { fromValue: true } });
+  if (last) {
+    return last.fromValue;
+  }
+  const program = await db.program.findFirst({ orderBy: { createdAt: 'asc' }, select: { senderType: true, senderValue: true, messagesPerSecond: true } });
+  if (!program) {
+    throw new ApiProblem('not-found', 'no program exists to reply to');
+  }
+  const sender = senderConfig(program);
+  return sender.type === 'messaging_service' ? sender.messagingServiceSid : sender.from;
 }

@@ -173,7 +173,7 @@ describe.each(Object.entries(testDbFactories))('Twilio webhooks on %s', (_name, 
     await env.client.workflow.start('subscriberLifecycle', { workflowId: subscriber.workflowId, taskQueue: TASK_QUEUE, args: [{ subscriberId: subscriber.id, programId }] });
     const delivered = await createOutbound(t.db, subscriber);
     const blocked = await createOutbound(t.db, subscriber, 'Acme: another deal');
-    const deliveredSid = samples.find((s) => s.note === 'delivered')!.form.MessageSid;
+    const deliveredSid = samples.find((s) => s.note === 'delivered')!.form.MessageSid!;
     const optOut = samples.find((s) => s.form.ErrorCode === '21610')!.form;
     await t.db.outboundMessage.update({ where: { id: delivered.id }, data: { providerSid: deliveredSid, status: 'queued' } });
     await t.db.outboundMessage.update({ where: { id: blocked.id }, data: { providerSid: optOut.MessageSid, status: 'queued' } });
