@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { eraseSubscriberData, type ErasureTarget } from '../src/audit/erasure.js';
 import { resolvePhone, subscriberIdByPhone } from '../src/audit/lookup.js';
@@ -74,6 +74,9 @@ function positiveInt(value: string): number {
   }
   return n;
 }
+
+// Replay reports nondeterminism in its result; the SDK's own warnings about it would only repeat it.
+Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
 
 const program = new Command('audit').description('consentline audit: ledger verification, timelines, replay, erasure, retention');
 

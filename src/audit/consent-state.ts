@@ -20,13 +20,11 @@ const transitions: Partial<Record<LedgerEventType, LedgerState>> = {
   reconsent_given: 'active',
   reconsent_lapsed: 'lapsed',
   consent_expired: 'expired',
+  // Not final: a new opt-in after an erasure starts a new consent.
   erased: 'erased',
 };
 
 export function nextState(state: LedgerState, type: string): LedgerState {
-  if (state === 'erased') {
-    return state;
-  }
   if (type === 'opt_in_refused') {
     // A refused attempt does not undo consent that already holds.
     return state === 'active' || state === 'paused' ? state : 'refused';

@@ -1,7 +1,7 @@
 // Finding subscribers by phone number for the auditor's and the erasure
 // requests: the number is read once, hashed, and never repeated in an error.
 import type { Db } from '../db/client.js';
-import { InvalidPhoneError, parsePhone } from '../compliance/jurisdiction.js';
+import { InvalidPhoneError, parsePhone } from '../compliance/index.js';
 import { InvalidPhoneNumberError, NotFoundError } from '../domain/errors.js';
 import { phoneHash } from '../identity.js';
 

@@ -1,0 +1,255 @@
+// The auditor's tools on real lifecycles (Temporal CLI dev server, SQLite):
+// a full opt-in → confirm → welcome → texts → STOP story read back as a
+// timeline, replayed against the current and a nondeterministic build (also
+// through `npm run audit`), and an erasure that leaves no number behind.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eraseSubscriberData } from '../../src/audit/erasure.js';
+import { fetchRunHistories, historyText } from '../../src/audit/histories.js';
+import { replaySubscribers } from '../../src/audit/replay.js';
+import { buildTimeline, type TimelineEntry } from '../../src/audit/timeline.js';
+import { OptInRefusedError } from '../../src/domain/errors.js';
+import { optIn as apiOptIn, type SubscriberDeps } from '../../src/domain/subscribers.js';
+import { verifyChain } from '../../src/ledger/ledger.js';
+import { createSqliteTestDb, type TestDb } from '../helpers/db.js';
+import {
+  buildProgram,
+  buildSubscriber,
+  daytimeZone,
+  eventually,
+  ledgerTypes,
+  optIn,
+  PHONE_HASH_KEY,
+  reply,
+  startLifecycle,
+  startLifecycleWorker,
+  type LifecycleHarness,
+} from '../helpers/lifecycle.js';
+import { createDevServer } from '../helpers/temporal.js';
+import { enqueueMarketing } from '../lifecycle/texts.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const nondeterministic = fileURLToPath(new URL('./fixtures/nondeterministic-workflows.ts', import.meta.url));
+
+let env: TestWorkflowEnvironment;
+let t: TestDb;
+let h: LifecycleHarness;
+let current: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  env = await createDevServer();
+  t = await createSqliteTestDb();
+  h = await startLifecycleWorker(env, t.db);
+  current = await bundleWorkflowCode({ workflowsPath: `${root}src/workflows/index.ts`, logger: quiet });
+});
+afterAll(async () => {
+  await h?.stop();
+  await env?.teardown();
+  await t?.cleanup();
+});
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+function label(e: TimelineEntry): string {
+  return e.entry === 'consent_event' ? e.type : e.entry === 'outbound' ? `out:${e.kind}` : `in:${e.keyword}`;
+}
+
+/** `npm run audit -- ...` against this test's database and Temporal server. */
+async function audit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const envVars = { ...process.env, DATABASE_URL: t.url, TEMPORAL_ADDRESS: env.address, PHONE_HASH_KEY, LOG_LEVEL: 'silent' };
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/audit.ts', ...args], { cwd: root, env: envVars, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('a full lifecycle, audited', () => {
+  let workflowId: string;
+  let subscriberId: string;
+  let programId: string;
+  let phone: string;
+
+  beforeAll(async () => {
+    const program = await buildProgram(h.db);
+    const subscriber = await buildSubscriber(h.db, program, { timeZones: JSON.stringify([daytimeZone()]) });
+    const handle = await startLifecycle(h, subscriber);
+    ({ workflowId } = handle);
+    subscriberId = subscriber.id;
+    programId = program.id;
+    phone = subscriber.phoneE164 ?? '';
+
+    expect((await optIn(h, handle, subscriber)).state).toBe('pending');
+    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(1));
+    await reply(h, handle, subscriber, 'YES', { keyword: 'confirm' });
+    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(2));
+    await enqueueMarketing(h, handle, subscriber, 'weekend');
+    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(3));
+    await reply(h, handle, subscriber, 'HELP', { keyword: 'help' });
+    await eventually(async () => expect(await ledgerTypes(h.db, subscriber.id)).toContain('help_sent'));
+    await reply(h, handle, subscriber, 'STOP', { keyword: 'stop' });
+    await eventually(async () => expect(await ledgerTypes(h.db, subscriber.id)).toContain('opt_out_confirmation_sent'));
+  });
+
+  it('reads back as a timeline with every event and text in order and a valid chain', async () => {
+    const timeline = await buildTimeline(h.db, subscriberId);
+
+    expect(timeline.entries.map(label)).toEqual([
+      'opt_in_requested',
+      'out:confirmation_request',
+      'confirmation_requested',
+      'in:confirm',
+      'confirmed',
+      'out:welcome',
+      'disclosure_sent',
+      'out:marketing',
+      'in:help',
+      'out:help',
+      'help_sent',
+      'in:stop',
+      'opted_out',
+      'out:stop_confirmation',
+      'opt_out_confirmation_sent',
+    ]);
+    expect(timeline.chain).toEqual({ ok: true, events: 7, erasedEvidence: 0 });
+    expect(timeline.ledgerState).toBe('opted_out');
+    expect(timeline.subscriber.consentState).toBe('opted_out');
+    const sids = timeline.entries.flatMap((e) => (e.entry === 'outbound' ? [e.providerSid] : []));
+    expect(sids).toEqual(h.carrier.to(phone).map((s) => s.providerSid));
+    const optInEvent = timeline.entries[0];
+    expect(optInEvent).toMatchObject({ entry: 'consent_event', source: 'web_form', personal: { ip: '203.0.113.7' } });
+  });
+
+  it('replays every run against the current code, and three accounts of the state agree', async () => {
+    const report = await replaySubscribers(
+      { db: h.db, client: env.client, phoneHashKey: PHONE_HASH_KEY, workflows: { workflowBundle: current }, queryTimeoutMs: 5000 },
+      { workflowId },
+    );
+
+    expect(report.ok).toBe(true);
+    const [s] = report.subscribers;
+    expect(s?.runs).toHaveLength(1);
+    expect(s?.runs[0]).toMatchObject({ outcome: 'ok', message: null });
+    expect(s?.states).toEqual({ ledger: 'opted_out', record: 'opted_out', workflow: 'opted_out', workflowSource: 'query' });
+    expect(s?.problems).toEqual([]);
+  });
+
+  it('reports nondeterminism against a changed build, and through npm run audit exits non-zero', async () => {
+    const bad = await bundleWorkflowCode({ workflowsPath: nondeterministic, logger: quiet });
+    const report = await replaySubscribers(
+      { db: h.db, client: env.client, phoneHashKey: PHONE_HASH_KEY, workflows: { workflowBundle: bad }, queryTimeoutMs: 0 },
+      { programId, phone },
+    );
+    expect(report.ok).toBe(false);
+    expect(report.subscribers[0]?.runs[0]?.outcome).toBe('nondeterminism');
+    expect(report.subscribers[0]?.states.workflowSource).toBe('history');
+
+    const failing = await audit('replay', '--workflow-id', workflowId, '--workflows-path', nondeterministic, '--query-timeout', '0');
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/^FAIL subscriber-/);
+    expect(failing.stdout).toMatch(/replay nondeterminism/);
+    expect(failing.stdout).toMatch(/1 subscriber\(s\) checked, 1 with problems: MISMATCH/);
+
+    const passing = await audit('replay', '--program', programId, '--phone', phone);
+    expect(passing.code).toBe(0);
+    expect(passing.stdout).toMatch(/state: ledger opted_out, record opted_out, workflow opted_out \(query, running\)/);
+    expect(passing.stdout).not.toContain(phone);
+  });
+
+  it('prints the timeline through npm run audit as CSV', async () => {
+    const result = await audit('timeline', '--program', programId, '--phone', phone, '--format', 'csv');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\r\n')[0]).toBe('at,entry,seq,event_or_kind,source,status,provider_sid,id,body,detail,recorded_at');
+    expect(result.stdout.trimEnd().split('\r\n')).toHaveLength(16);
+    expect(result.stderr).toMatch(/chain verified: 7 event\(s\)/);
+  });
+});
+
+describe('erasure', () => {
+  const subscriberDeps = (): SubscriberDeps => ({ db: h.db, client: env.client, taskQueue: h.taskQueue, phoneHashKey: PHONE_HASH_KEY, now: () => new Date(), lifecycleTimeoutMs: 20_000 });
+
+  it('leaves no number in any table or history, keeps the chain, and needs fresh consent afterwards', async () => {
+    const phone = '+13125550177';
+    const programs = [await buildProgram(h.db, { doubleOptIn: false }), await buildProgram(h.db, { doubleOptIn: false })];
+    const optInAt = new Date(Date.now() - 60_000).toISOString();
+    const subscribed = [];
+    for (const p of programs) {
+      const outcome = await apiOptIn(subscriberDeps(), p.id, { phone, source: 'web_form', consentType: 'express_written', consentAt: optInAt, ip: '198.51.100.23', userAgent: 'Mozilla/5.0', pageUrl: 'https://harbor.example/join', disclosureText: 'I agree to receive texts', birthdate: '1990-04-01' }, { requestId: randomUUID(), callerKeyId: 'key_test' });
+      expect(outcome.state).toBe('active');
+      subscribed.push(outcome);
+    }
+    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(2));
+    const first = await h.db.subscriber.findUniqueOrThrow({ where: { id: subscribed[0]?.subscriberId ?? '' } });
+    const handle = env.client.workflow.getHandle(first.workflowId);
+    await reply(h, handle, first, 'HELP me, this is 312 555 0177', { keyword: 'help' });
+    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(3));
+    expect(await tablesMentioning(h.db, phone)).not.toEqual([]);
+
+    const report = await eraseSubscriberData(
+      { db: h.db, client: env.client, phoneHashKey: PHONE_HASH_KEY, now: () => new Date() },
+      { target: { phone }, reason: 'data subject request', requestedBy: 'dpo' },
+    );
+
+    expect(report.suppression.programId).toBe('*');
+    expect(report.subscribers).toHaveLength(2);
+    for (const s of report.subscribers) {
+      expect(s).toMatchObject({ workflowTerminated: true, historyRuns: 1, historiesDeleted: [], chain: { ok: true } });
+      expect(s.evidenceDeleted).toBeGreaterThanOrEqual(2);
+      expect((await ledgerTypes(h.db, s.subscriberId)).at(-1)).toBe('erased');
+      expect(await verifyChain(h.db, s.subscriberId)).toMatchObject({ ok: true, erasedEvidence: 1 });
+      const described = await env.client.workflow.getHandle(s.workflowId).describe();
+      expect(described.status.name).toBe('TERMINATED');
+      const histories = (await fetchRunHistories(env.client, s.workflowId)).map((r) => historyText(r.history)).join('\n');
+      for (const spelling of spellings(phone)) {
+        expect(histories).not.toContain(spelling);
+      }
+    }
+    expect(await tablesMentioning(h.db, phone)).toEqual([]);
+    expect(await h.db.suppression.count({ where: { programId: '*', phoneHash: first.phoneHash } })).toBe(1);
+
+    const replay = await replaySubscribers(
+      { db: h.db, client: env.client, phoneHashKey: PHONE_HASH_KEY, workflows: { workflowBundle: current }, queryTimeoutMs: 0 },
+      { workflowId: first.workflowId },
+    );
+    expect(replay.subscribers[0]?.states).toMatchObject({ ledger: 'erased', record: 'erased' });
+    expect(replay.ok).toBe(true);
+
+    // The consent given before the erasure no longer counts; consent given after it does, confirmed afresh.
+    const stale = apiOptIn(subscriberDeps(), programs[0]?.id ?? '', { phone, source: 'web_form', consentType: 'express_written', consentAt: optInAt }, { requestId: randomUUID(), callerKeyId: 'key_test' });
+    await expect(stale).rejects.toBeInstanceOf(OptInRefusedError);
+    await expect(stale).rejects.toThrow(/suppressed/);
+    const fresh = await apiOptIn(subscriberDeps(), programs[0]?.id ?? '', { phone, source: 'web_form', consentType: 'express_written', consentAt: new Date().toISOString(), ip: '198.51.100.24', userAgent: 'Mozilla/5.0', pageUrl: 'https://harbor.example/join' }, { requestId: randomUUID(), callerKeyId: 'key_test' });
+    expect(fresh.subscriberId).toBe(first.id);
+    expect(await verifyChain(h.db, first.id)).toMatchObject({ ok: true });
+  });
+});
+
+function spellings(phone: string): string[] {
+  return [phone, phone.slice(1), phone.slice(2)];
+}
+
+/** Every text column of every table, searched for the number in its spellings. */
+async function tablesMentioning(db: TestDb['db'], phone: string): Promise<string[]> {
+  const tables = await db.$queryRawUnsafe<Array<{ name: string }>>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'",
+  );
+  const found: string[] = [];
+  for (const { name } of tables) {
+    const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT * FROM "${name}"`);
+    const text = JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    for (const s of spellings(phone)) {
+      if (text.includes(s)) {
+        found.push(`${name}:${s}`);
+      }
+    }
+  }
+  return found;
+}
