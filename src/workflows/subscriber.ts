@@ -92,6 +92,7 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
   const optOutResults = new Map<string, OptOutResult>();
   let settings: LifecycleSettings | null = null;
   let inFlight: { scope: CancellationScope; kind: MessageKind } | null = null;
+  let enqueued = 0; // wakes the loop for every new text, whatever the state
 
   // Handlers first, before any await: signals buffered at start or carried over
   // a continue-as-new are delivered as soon as they are registered.
@@ -148,6 +149,7 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
   setHandler(enqueueTextSignal, (text) => {
     if (remember(s, `text:${text.requestId}`)) {
       s.outbox.push(queued(text));
+      enqueued += 1;
     }
   });
 
@@ -178,8 +180,9 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
     key: string,
     source: string,
     evidence: Record<string, string | number | boolean | null>,
+    occurredAt: string = nowIso(),
   ): Promise<string> {
-    const done = await acts.changeConsent({ ref, type, to, key, source, at: nowIso(), evidence });
+    const done = await acts.changeConsent({ ref, type, to, key, source, at: occurredAt, evidence });
     setState(to);
     s.consentExpiresAt = done.consentExpiresAt;
     return done.eventId;
@@ -352,24 +355,24 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
   /** Deadlines and reminders; true when something was done. */
   async function runDue(now: number): Promise<boolean> {
     const key = s.cycleKey ?? 'none';
-    if (s.consentState === 'pending' && due(s.confirmationDeadline, now)) {
-      await change('confirmation_expired', 'expired', `confirmation-expired:${key}`, 'lifecycle', {
-        deadline: s.confirmationDeadline,
-      });
+    // Each lapse is recorded at the instant it took effect, not when the timer was handled.
+    if (s.consentState === 'pending' && s.confirmationDeadline && due(s.confirmationDeadline, now)) {
+      const deadline = s.confirmationDeadline;
+      await change('confirmation_expired', 'expired', `confirmation-expired:${key}`, 'lifecycle', { deadline }, deadline);
       await closeOutbox('confirmation window expired');
       return true;
     }
-    if (s.consentState === 'paused' && due(s.reconsentDeadline, now)) {
-      await change('reconsent_lapsed', 'lapsed', `reconsent-lapsed:${key}`, 'lifecycle', { deadline: s.reconsentDeadline });
+    if (s.consentState === 'paused' && s.reconsentDeadline && due(s.reconsentDeadline, now)) {
+      const deadline = s.reconsentDeadline;
+      await change('reconsent_lapsed', 'lapsed', `reconsent-lapsed:${key}`, 'lifecycle', { deadline }, deadline);
       await closeOutbox('re-consent window expired');
       return true;
     }
-    if (s.consentState === 'active' && due(s.consentExpiresAt, now)) {
+    if (s.consentState === 'active' && s.consentExpiresAt && due(s.consentExpiresAt, now)) {
       // CASL: implied consent ends 2 years after a purchase, 6 months after an inquiry.
-      await change('consent_expired', 'expired', `consent-expired:${key}:${s.consentExpiresAt}`, 'lifecycle', {
-        consentType: s.consentType,
-        expiredAt: s.consentExpiresAt,
-      });
+      const expiredAt = s.consentExpiresAt;
+      const evidence = { consentType: s.consentType, expiredAt };
+      await change('consent_expired', 'expired', `consent-expired:${key}:${expiredAt}`, 'lifecycle', evidence, expiredAt);
       await closeOutbox('consent expired');
       return true;
     }
@@ -560,7 +563,8 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
   }
 
   async function waitForWork(wakeAt: number | null): Promise<void> {
-    const woken = () => inbox.length > 0 || nextSendable(s, Date.now()) !== undefined;
+    const seen = enqueued;
+    const woken = () => inbox.length > 0 || enqueued !== seen || nextSendable(s, Date.now()) !== undefined;
     if (wakeAt === null) {
       await condition(woken);
     } else {

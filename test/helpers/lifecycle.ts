@@ -127,23 +127,27 @@ export interface SentText {
   acceptedAt: Date;
 }
 
-/** Records every text; can be slowed down, or refuse a number as the carrier would after a STOP. */
+/**
+ * Records every text it accepts; can answer slowly (after accepting, as a
+ * busy carrier API does), or refuse a number as the carrier does after a STOP.
+ */
 export class RecordingCarrier implements Carrier {
   readonly name = 'simulated' as const;
   readonly sent: SentText[] = [];
-  delayMs = 0;
+  answerDelayMs = 0;
   readonly optedOut = new Set<string>();
 
   async send(req: OutboundRequest): Promise<CarrierMessage> {
-    if (this.delayMs > 0) {
-      await new Promise((r) => setTimeout(r, this.delayMs));
-    }
     if (this.optedOut.has(req.to)) {
       throw new CarrierError('recipient unsubscribed', '21610', 400, null);
     }
     const providerSid = `SM${randomUUID().replace(/-/g, '')}`;
-    this.sent.push({ to: req.to, body: req.body, providerSid, at: temporalNow(), acceptedAt: new Date() });
-    return { providerSid, status: 'queued', errorCode: null, to: req.to, body: req.body, createdAt: new Date() };
+    const acceptedAt = new Date();
+    this.sent.push({ to: req.to, body: req.body, providerSid, at: temporalNow(), acceptedAt });
+    if (this.answerDelayMs > 0) {
+      await new Promise((r) => setTimeout(r, this.answerDelayMs));
+    }
+    return { providerSid, status: 'queued', errorCode: null, to: req.to, body: req.body, createdAt: acceptedAt };
   }
 
   async fetch(): Promise<CarrierMessage | null> {

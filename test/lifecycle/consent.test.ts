@@ -260,6 +260,44 @@ describe('STOP and revocation', () => {
   });
 });
 
+describe('a STOP racing a send', () => {
+  it('cancels the send in flight and everything queued; no marketing text is accepted after the STOP is recorded', async () => {
+    const { subscriber, handle } = await subscribed();
+    const phone = subscriber.phoneE164 ?? '';
+    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(1));
+    h.carrier.answerDelayMs = 3_000;
+    try {
+      for (const step of ['m1', 'm2', 'm3']) {
+        await enqueueMarketing(h, handle, subscriber, step);
+      }
+      // m1 is at the carrier, which has not answered yet: the send is in flight.
+      await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(2));
+      const stopAt = Date.now();
+      await reply(h, handle, subscriber, 'STOP', { keyword: 'stop' });
+      const optedOut = await eventually(async () =>
+        h.db.consentEvent.findFirstOrThrow({ where: { subscriberId: subscriber.id, type: 'opted_out' } }),
+      );
+      // The STOP did not wait for the slow carrier to answer.
+      expect(optedOut.recordedAt.getTime() - stopAt).toBeLessThan(2_500);
+      await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(3), 30_000);
+      await new Promise((r) => setTimeout(r, 3_500));
+
+      const texts = h.carrier.to(phone);
+      expect(texts).toHaveLength(3);
+      const afterStop = texts.filter((t) => t.acceptedAt.getTime() >= optedOut.recordedAt.getTime());
+      expect(afterStop).toHaveLength(1);
+      expect(afterStop[0]?.body).toMatch(/no (more|further)|unsubscribed|opted out/i);
+      expect(texts.filter((t) => t.body.includes('Weekend special'))).toHaveLength(1);
+      const marketing = (await outbound(h.db, subscriber.id)).filter((r) => r.kind === 'marketing');
+      expect(marketing.map((r) => r.status)).toEqual(['queued', 'skipped', 'skipped']);
+      expect(marketing.slice(1).every((r) => r.errorReason === 'opted out')).toBe(true);
+      expect((await handle.query(stateQuery)).pending).toEqual([]);
+    } finally {
+      h.carrier.answerDelayMs = 0;
+    }
+  });
+});
+
 describe('HELP and unclear replies', () => {
   it('answers HELP from a non-subscriber without changing consent', async () => {
     const program = await buildProgram(h.db);
