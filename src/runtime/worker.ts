@@ -4,6 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { createSendActivities } from '../activities/send.js';
+import { SenderWorkerPool } from '../carriers/pacing.js';
 import type { ActivityDeps } from '../activities/deps.js';
 import { connectWorker } from '../temporal/connection.js';
 import type { Runtime } from './context.js';
@@ -41,7 +43,19 @@ export async function startWorker(rt: Runtime): Promise<RunningWorker> {
     activities,
     shutdownGraceTime: '10s',
   });
-  const done = worker.run().finally(() => connection.close());
+  const senders = new SenderWorkerPool({
+    connection,
+    namespace: rt.config.TEMPORAL_NAMESPACE,
+    db: rt.db,
+    baseTaskQueue: rt.config.TEMPORAL_TASK_QUEUE,
+    activities: createSendActivities(deps),
+    logger: rt.logger,
+  });
+  await senders.start();
+  const done = worker.run().finally(async () => {
+    await senders.stop();
+    await connection.close();
+  });
   return {
     done,
     async shutdown() {
