@@ -168,6 +168,11 @@ export function sendProblem(res: Response, req: Request, problem: ApiProblem): v
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(renderProblem(problem, req)));
 }
 
+/** Masks digit runs long enough to be phone numbers, for text that may quote input. */
+export function scrubNumbers(text: string): string {
+  return text.replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]');
+}
+
 /** Last middleware: every error leaves here as problem+json. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
@@ -180,8 +185,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, req, known);
       return;
     }
-    // The database's own text may quote values; it goes to the log, never to the client.
-    logger.error({ requestId: req.id, err: { message: databaseMessage(err), stack: (err as Error)?.stack } }, 'unhandled error');
+    // The database's own text may quote values: it goes to the log (numbers
+    // scrubbed), never to the client.
+    const stack = err instanceof Error ? scrubNumbers(err.stack ?? '') : '';
+    logger.error({ requestId: req.id, err: { message: scrubNumbers(databaseMessage(err)), stack } }, 'unhandled error');
     sendProblem(res, req, new ApiProblem('internal', `an internal error occurred; quote request ID ${String(req.id)} when reporting it`));
   };
 }
