@@ -154,7 +154,15 @@ export function optInBody(phone: string, overrides: Record<string, unknown> = {}
 }
 
 /** Row counts of every table an API request could write. */
-export async function tableCounts(db: Db): Promise<Record<string, number>> {
+export interface TableCounts {
+  programs: number;
+  subscribers: number;
+  evidence: number;
+  events: number;
+  idempotency: number;
+}
+
+export async function tableCounts(db: Db): Promise<TableCounts> {
   const [programs, subscribers, evidence, events, idempotency] = await Promise.all([
     db.program.count(),
     db.subscriber.count(),
