@@ -10,9 +10,10 @@ export interface ResolvedPhone {
   phoneHash: string;
 }
 
-export function resolvePhone(input: string, phoneHashKey: string): ResolvedPhone {
+/** `country` (ISO 3166-1 alpha-2) reads a national number; E.164 needs none. */
+export function resolvePhone(input: string, phoneHashKey: string, country?: string): ResolvedPhone {
   try {
-    const { e164 } = parsePhone(input);
+    const { e164 } = parsePhone(input, country);
     return { e164, phoneHash: phoneHash(e164, phoneHashKey) };
   } catch (err) {
     if (err instanceof InvalidPhoneError) {

@@ -22,7 +22,7 @@ export interface ReplayDeps {
   client: Client;
   phoneHashKey: string;
   /** The workflow code to replay against: a bundle, or the path of the workflows' index. */
-  workflows: WorkflowBundleOption | { workflowsPath: string };
+  workflows: { workflowBundle: WorkflowBundleOption } | { workflowsPath: string };
   /** How long to wait for a worker to answer the state query; 0 reads the state from the history. */
   queryTimeoutMs: number;
 }

@@ -32,6 +32,14 @@ import {
 } from '../helpers/lifecycle.js';
 import { createDevServer } from '../helpers/temporal.js';
 import { enqueueMarketing } from '../lifecycle/texts.js';
+import { auditPaths, auditRouter, auditRoutes } from '../../src/api/routes/audit.js';
+import { createApp } from '../../src/api/app.js';
+import { createApiKey } from '../../src/domain/keys.js';
+import { phoneHash } from '../../src/identity.js';
+import pino from 'pino';
+import type { Server } from 'node:http';
+import { buildProgram as buildBareProgram, buildSubscriber as buildBareSubscriber } from './factories.js';
+import { PHONE, seedStory } from './seed.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -229,6 +237,103 @@ describe('erasure', () => {
     const fresh = await apiOptIn(subscriberDeps(), programs[0]?.id ?? '', { phone, source: 'web_form', consentType: 'express_written', consentAt: new Date().toISOString(), ip: '198.51.100.24', userAgent: 'Mozilla/5.0', pageUrl: 'https://harbor.example/join' }, { requestId: randomUUID(), callerKeyId: 'key_test' });
     expect(fresh.subscriberId).toBe(first.id);
     expect(await verifyChain(h.db, first.id)).toMatchObject({ ok: true });
+  });
+});
+
+describe('over HTTP', () => {
+  let server: Server;
+  let base: string;
+  const tokens: Record<'auditor' | 'marketer' | 'admin', string> = { auditor: '', marketer: '', admin: '' };
+  let programId: string;
+  let subscriberId: string;
+
+  beforeAll(async () => {
+    const deps = { db: h.db, client: env.client, phoneHashKey: PHONE_HASH_KEY, now: () => new Date() };
+    const app = createApp({
+      db: h.db,
+      client: env.client,
+      config: { publicBaseUrl: 'http://127.0.0.1', TEMPORAL_TASK_QUEUE: h.taskQueue },
+      logger: pino({ level: 'silent' }),
+      phoneHashKey: PHONE_HASH_KEY,
+      routes: [auditRoutes(deps)],
+      routers: [auditRouter(deps)],
+      paths: [auditPaths],
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    for (const role of ['auditor', 'marketer', 'admin'] as const) {
+      tokens[role] = (await createApiKey(h.db, { name: `audit ${role}`, role })).token;
+    }
+    programId = await buildBareProgram(h.db);
+    subscriberId = await buildBareSubscriber(h.db, programId, { phoneE164: PHONE, phoneHash: phoneHash(PHONE, PHONE_HASH_KEY), consentState: 'opted_out' });
+    await seedStory(h.db, programId, subscriberId);
+  });
+  afterAll(async () => {
+    await new Promise((r) => server?.close(r));
+  });
+
+  const get = (path: string, role: keyof typeof tokens) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${tokens[role]}` } });
+
+  it('serves the timeline to auditors as JSON, CSV and printable HTML, by ID or by phone', async () => {
+    const json = await get(`/v1/audit/subscribers/${subscriberId}/timeline`, 'auditor');
+    expect(json.status).toBe(200);
+    expect(json.headers.get('consentline-chain')).toBe('chain verified: 6 event(s)');
+    const body = (await json.json()) as { chain: { ok: boolean }; entries: Array<{ entry: string }>; subscriber: { id: string } };
+    expect(body.chain.ok).toBe(true);
+    expect(body.entries).toHaveLength(12);
+
+    const csv = await get(`/v1/audit/subscribers/${subscriberId}/timeline?format=csv`, 'auditor');
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect((await csv.text()).trimEnd().split('\r\n')).toHaveLength(13);
+
+    const html = await get(`/v1/audit/programs/${programId}/timeline?phone=${encodeURIComponent('(212) 555-0142')}&country=US&format=html`, 'auditor');
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(await html.text()).toContain(`<dd>${subscriberId}</dd>`);
+  });
+
+  it('refuses marketers, unknown subscribers and bad numbers as problem+json', async () => {
+    expect((await get(`/v1/audit/subscribers/${subscriberId}/timeline`, 'marketer')).status).toBe(403);
+    const missing = await get('/v1/audit/subscribers/sub_nobody/timeline', 'auditor');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const bad = await get(`/v1/audit/programs/${programId}/timeline?phone=12`, 'auditor');
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).not.toContain('"12"');
+    expect((await get(`/v1/audit/subscribers/${subscriberId}/timeline?format=pdf`, 'auditor')).status).toBe(400);
+  });
+
+  it('verifies a program and lets only admins erase; the timeline then shows the erasure', async () => {
+    const verdict = await get(`/v1/audit/programs/${programId}/verify`, 'auditor');
+    expect(await verdict.json()).toMatchObject({ ok: true, programId, subscribers: 1, events: 6, broken: [] });
+
+    const erase = (role: keyof typeof tokens) =>
+      fetch(`${base}/v1/audit/subscribers/${subscriberId}/erase`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json', 'idempotency-key': `erase-${subscriberId}` },
+        body: JSON.stringify({ reason: 'data subject request', requestedBy: 'dpo' }),
+      });
+    expect((await erase('auditor')).status).toBe(403);
+    const erased = await erase('admin');
+    expect(erased.status).toBe(200);
+    expect(await erased.json()).toMatchObject({ suppression: { programId }, subscribers: [{ subscriberId, evidenceDeleted: 1, outboundBodiesCleared: 4, inboundBodiesCleared: 2, simulatedMessagesDeleted: 4, chain: { ok: true } }] });
+    expect((await erase('admin')).headers.get('idempotent-replayed')).toBe('true');
+
+    const after = (await (await get(`/v1/audit/subscribers/${subscriberId}/timeline`, 'auditor')).json()) as { subscriber: { phoneE164: string | null }; ledgerState: string; entries: Array<{ type?: string }> };
+    expect(after.subscriber.phoneE164).toBeNull();
+    expect(after.ledgerState).toBe('erased');
+    expect(after.entries.at(-1)?.type).toBe('erased');
+    expect(JSON.stringify(after)).not.toContain(PHONE);
+  });
+
+  it('documents the audit routes in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
+    expect(doc.paths['/v1/audit/subscribers/{subscriberId}/timeline']?.get?.operationId).toBe('subscriberTimeline');
+    expect(doc.paths['/v1/audit/programs/{programId}/timeline']?.get?.operationId).toBe('subscriberTimelineByPhone');
+    expect(doc.paths['/v1/audit/programs/{programId}/verify']?.get?.operationId).toBe('verifyProgramLedger');
+    expect(doc.paths['/v1/audit/subscribers/{subscriberId}/erase']?.post?.operationId).toBe('eraseSubscriber');
+    expect(doc.paths['/v1/audit/erasures']?.post?.operationId).toBe('erasePhone');
   });
 });
 
