@@ -113,8 +113,19 @@ export interface ReminderClock {
   appendToNext: boolean;
 }
 
+/** Program settings the lifecycle decides with; refreshed from the database at every run start. */
+export interface LifecycleSettings {
+  doubleOptIn: boolean;
+  confirmationWindowHours: number;
+  reminderEveryDays: number;
+  reminderEveryMessages: number | null;
+  reminderMode: 'standalone' | 'append';
+}
+
 /** Everything a run hands to the next at continue-as-new. */
 export interface CarriedState {
+  /** Null until the first run has read the program. */
+  settings: LifecycleSettings | null;
   consentState: ConsentState;
   consentType: ConsentType | null;
   outbox: QueuedText[];

@@ -54,7 +54,6 @@ import {
   reminderDueAt,
   reminderDueByCount,
   statusLine,
-  type LifecycleSettings,
 } from './lifecycle/state.js';
 
 const acts = proxyActivities<LifecycleActivities>({
@@ -90,13 +89,12 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
   const inbox: Command[] = [];
   const optInResults = new Map<string, OptInResult>();
   const optOutResults = new Map<string, OptOutResult>();
-  let settings: LifecycleSettings | null = null;
   let inFlight: { scope: CancellationScope; kind: MessageKind } | null = null;
   let enqueued = 0; // wakes the loop for every new text, whatever the state
 
   // Handlers first, before any await: signals buffered at start or carried over
   // a continue-as-new are delivered as soon as they are registered.
-  setHandler(stateQuery, () => publicState(ref, s, settings));
+  setHandler(stateQuery, () => publicState(ref, s));
 
   setHandler(
     optInUpdate,
@@ -190,7 +188,7 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
 
   async function optIn(request: OptInRequest, resubscribe: boolean): Promise<OptInResult> {
     const done = await acts.recordOptIn({ ref, request, at: nowIso(), resubscribe });
-    settings = done.settings;
+    s.settings = done.settings;
     s.consentType = done.consentType;
     s.cycleKey = request.requestId;
     s.clarificationSent = false;
@@ -389,6 +387,7 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
   }
 
   function issueReminder(now: number): boolean {
+    const { settings } = s;
     if (!settings) {
       return false;
     }
@@ -503,8 +502,8 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
     if (appendedReminder) {
       s.reminder = { ...s.reminder, appendToNext: false };
     }
-    if (kind === 'reconsent' && settings) {
-      s.reconsentDeadline = confirmationDeadlineFrom(at, settings);
+    if (kind === 'reconsent' && s.settings) {
+      s.reconsentDeadline = confirmationDeadlineFrom(at, s.settings);
     }
   }
 
@@ -525,7 +524,7 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
   // ---- the main loop ------------------------------------------------------------
 
   const profile = await acts.loadProfile({ ref });
-  settings = profile.settings;
+  s.settings = profile.settings;
   if (!input.carried) {
     s.consentState = profile.consentState;
     s.consentType = profile.consentType;
@@ -544,6 +543,15 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
       await run(command);
       continue;
     }
+    if (shouldContinueAsNew(input)) {
+      // Queued texts, deadlines and the reminder clock travel in `s`; handlers
+      // finish first so no update is left without its answer.
+      await condition(() => allHandlersFinished() || inbox.length > 0);
+      if (inbox.length === 0) {
+        await continueAsNew<typeof subscriberLifecycle>({ subscriberId, programId, carried: s, maxHistoryLength: input.maxHistoryLength });
+      }
+      continue;
+    }
     if (await runDue(Date.now())) {
       continue;
     }
@@ -552,14 +560,7 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
       await sendQueued(next);
       continue;
     }
-    if (shouldContinueAsNew(input)) {
-      await condition(() => allHandlersFinished() || inbox.length > 0);
-      if (inbox.length === 0) {
-        await continueAsNew<typeof subscriberLifecycle>({ subscriberId, programId, carried: s, maxHistoryLength: input.maxHistoryLength });
-      }
-      continue;
-    }
-    await waitForWork(nextWakeAt(s, settings));
+    await waitForWork(nextWakeAt(s, s.settings ?? profile.settings));
   }
 
   async function waitForWork(wakeAt: number | null): Promise<void> {

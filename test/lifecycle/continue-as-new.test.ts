@@ -93,7 +93,7 @@ describe('continue-as-new', () => {
     expect(h.carrier.to(phone).slice(1).map((t) => t.body.match(/deal (\d+)/)?.[1])).toEqual(
       ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     );
-    expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+    await eventually(async () => expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId));
 
     // The same request IDs again, after the runs that saw them ended.
     const { enqueueTextSignal } = await import('../../src/workflows/messages.js');

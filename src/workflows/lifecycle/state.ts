@@ -2,7 +2,9 @@
 // consent state, when the workflow must wake next, and the one-line status for
 // operators. No Temporal calls here, so the rules read (and test) on their own.
 import type { MessageKind } from '../../compliance/types.js';
-import type { CarriedState, ConsentState, LifecycleState, QueuedText } from '../messages.js';
+import type { CarriedState, ConsentState, LifecycleSettings, LifecycleState, QueuedText } from '../messages.js';
+
+export type { LifecycleSettings } from '../messages.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -12,17 +14,9 @@ const SEEN_KEYS_KEPT = 500;
 /** Capped sends older than this never count towards a cap (the longest cap window is a week). */
 const CAP_WINDOW_KEPT_MS = 7 * DAY_MS;
 
-/** Program settings the workflow decides with; reloaded at the start of every run. */
-export interface LifecycleSettings {
-  doubleOptIn: boolean;
-  confirmationWindowHours: number;
-  reminderEveryDays: number;
-  reminderEveryMessages: number | null;
-  reminderMode: 'standalone' | 'append';
-}
-
 export function initialState(): CarriedState {
   return {
+    settings: null,
     consentState: 'new',
     consentType: null,
     outbox: [],
@@ -173,12 +167,8 @@ export function statusLine(s: CarriedState): string {
   return parts.join(' · ');
 }
 
-export function publicState(
-  ids: { subscriberId: string; programId: string },
-  s: CarriedState,
-  settings: LifecycleSettings | null,
-): LifecycleState {
-  const reminder = settings ? reminderDueAt(s, settings) : null;
+export function publicState(ids: { subscriberId: string; programId: string }, s: CarriedState): LifecycleState {
+  const reminder = s.settings ? reminderDueAt(s, s.settings) : null;
   return {
     subscriberId: ids.subscriberId,
     programId: ids.programId,
