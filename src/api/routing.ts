@@ -125,6 +125,9 @@ function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, w
 
 async function runRoute(spec: RouteSpec<AnyObject, AnyObject, z.ZodType>, ctx: RouteContext, req: Request, res: Response): Promise<void> {
   const caller = callerOf(res);
+  if (spec.body && hasBody(req) && !req.is('application/json')) {
+    throw new ApiProblem('unsupported-media-type', `send the body as application/json, not ${req.get('content-type') ?? 'without a content type'}`);
+  }
   const params = parsePart(spec.params, req.params, 'path') ?? {};
   const query = parsePart(spec.query, req.query, 'query string') ?? {};
   const body: unknown = spec.body ? parsePart(spec.body, req.body, 'body') : undefined;
@@ -134,6 +137,10 @@ async function runRoute(spec: RouteSpec<AnyObject, AnyObject, z.ZodType>, ctx: R
 
   const reply = key === undefined ? await spec.handle(input) : await withIdempotency(ctx.db, caller, key, req, body, (requestId) => spec.handle({ ...input, requestId }));
   present(res, reply);
+}
+
+function hasBody(req: Request): boolean {
+  return req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
 }
 
 function present(res: Response, reply: Reply): void {

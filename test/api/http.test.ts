@@ -123,6 +123,21 @@ describe('bad input gets 4xx problem+json and records nothing', () => {
     expect(await tableCounts(api.db)).toEqual(before);
   });
 
+  it('refuses a body that is not JSON with 415', async () => {
+    const before = await tableCounts(api.db);
+    const res = await api.request('POST', '/v1/programs/bad-input/subscribers', { raw: 'phone=%2B13125550123', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expectProblem(res, 415, 'unsupported-media-type');
+    expect(await tableCounts(api.db)).toEqual(before);
+  });
+
+  it('checks the sender value against its type', async () => {
+    const res = await api.request('POST', '/v1/programs', { body: programBody({ sender: { type: 'messaging_service', value: '+13125550123' } }) });
+    expectProblem(res, 400, 'validation');
+    expect(res.body.errors).toEqual([{ path: 'sender.value', message: 'a messaging_service sender needs a Messaging Service SID (MG + 32 hex digits)' }]);
+    const ok = await api.request('POST', '/v1/programs', { body: programBody({ id: 'mg-sender', sender: { type: 'messaging_service', value: `MG${'a'.repeat(32)}` } }) });
+    expect(ok.status).toBe(201);
+  });
+
   it('names each invalid field', async () => {
     const res = await api.request('POST', '/v1/programs', { body: programBody({ quietHours: { start: '25:00', end: '09:00' }, languages: ['de'], allowedCountries: ['usa'] }) });
     expectProblem(res, 400, 'validation');

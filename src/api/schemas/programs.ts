@@ -5,13 +5,26 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be 'HH:mm' (00:
 const language = z.enum(['en', 'es', 'fr']);
 const keywordList = z.array(z.string().trim().min(1).max(20).regex(/^[\p{L}\p{N}]+$/u, 'one word, letters and digits')).max(20);
 
+const senderPatterns = {
+  twilio_number: { regex: /^\+[1-9]\d{6,14}$/, what: 'an E.164 number such as +15005550006' },
+  toll_free: { regex: /^\+[1-9]\d{6,14}$/, what: 'an E.164 toll-free number such as +18005550006' },
+  messaging_service: { regex: /^MG[0-9a-f]{32}$/, what: 'a Messaging Service SID (MG + 32 hex digits)' },
+  short_code: { regex: /^\d{3,8}$/, what: 'a short code of 3–8 digits' },
+  simulated: { regex: /.*/, what: 'nothing' },
+} as const;
+
 export const senderSchema = z
   .object({
     type: z.enum(['twilio_number', 'messaging_service', 'short_code', 'toll_free', 'simulated']).meta({ description: 'How texts leave: a Twilio number, a Messaging Service, a short code, a toll-free number, or the built-in simulator' }),
     value: z.string().trim().min(1).max(64).optional().meta({ description: 'The number (E.164), short code or Messaging Service SID; omitted for simulated', example: '+15005550006' }),
   })
   .strict()
-  .refine((s) => s.type === 'simulated' || s.value !== undefined, { message: 'value is required unless type is simulated', path: ['value'] })
+  .superRefine((s, ctx) => {
+    const pattern = senderPatterns[s.type];
+    if (s.type !== 'simulated' && (s.value === undefined || !pattern.regex.test(s.value))) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `a ${s.type} sender needs ${pattern.what}` });
+    }
+  })
   .meta({ id: 'Sender' });
 
 export const quietHoursSchema = z
