@@ -8,7 +8,7 @@
 // holds, so the lifecycle records it as given and sends the welcome and
 // disclosure, not a second confirmation request).
 import type { Readable } from 'node:stream';
-import { parse, type Info } from 'csv-parse';
+import { CsvError, parse, type Info } from 'csv-parse';
 import { z } from 'zod';
 import { evaluateOptIn } from '../compliance/consent.js';
 import { InvalidPhoneError, parsePhone, resolveJurisdiction } from '../compliance/jurisdiction.js';
@@ -292,6 +292,8 @@ export async function importSubscribers(
   request: { callerKeyId: string },
 ): Promise<ImportJobView> {
   const options = { ...defaultImportOptions, ...deps.options };
+  // A bulk load queues many opt-ins at once: give each lifecycle longer to answer than an interactive request.
+  deps = { ...deps, lifecycleTimeoutMs: deps.lifecycleTimeoutMs ?? 60_000 };
   const program = toProgramRules(await getProgramRow(deps.db, programId));
   const job = await deps.db.importJob.create({ data: { id: deps.newId('imp'), programId, status: 'running' } });
   const writer = new JobWriter(deps, job.id, programId, options.batchSize);
@@ -347,7 +349,7 @@ async function consume(
     if (err instanceof ImportFileError) {
       throw err;
     }
-    if (isCsvError(err)) {
+    if (err instanceof CsvError) {
       throw new ImportFileError(`the file is not valid CSV: ${(err as Error).message}`, null);
     }
     throw err;
@@ -356,13 +358,25 @@ async function consume(
   }
 }
 
-function isCsvError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('CSV_');
-}
+const LIFECYCLE_ATTEMPTS = 3;
 
+/**
+ * One row's opt-in. The request ID is the row's, so a retry after a lifecycle
+ * timeout reuses the stored evidence and the same update: it cannot count twice.
+ */
 async function optInRow(deps: ImportDeps, writer: JobWriter, row: number, input: OptInInput, request: { callerKeyId: string }): Promise<void> {
+  const requestId = `import-${writer.jobId}-${row}`;
   try {
-    await optIn(deps, writer.programId, input, { requestId: `import-${writer.jobId}-${row}`, callerKeyId: request.callerKeyId });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await optIn(deps, writer.programId, input, { requestId, callerKeyId: request.callerKeyId });
+        break;
+      } catch (err) {
+        if (!(err instanceof LifecycleUnavailableError) || attempt >= LIFECYCLE_ATTEMPTS) {
+          throw err;
+        }
+      }
+    }
     await writer.imported();
   } catch (err) {
     if (err instanceof OptInRefusedError) {
@@ -370,7 +384,8 @@ async function optInRow(deps: ImportDeps, writer: JobWriter, row: number, input:
     } else if (err instanceof InvalidPhoneNumberError) {
       await writer.reject(row, [`invalid_phone: ${err.reason}`]);
     } else if (err instanceof LifecycleUnavailableError) {
-      await writer.reject(row, ['lifecycle_unavailable: no worker answered in time; import the row again later']);
+      // Stored, and the lifecycle will still record it: not a refusal, but not confirmed either.
+      await writer.reject(row, ['lifecycle_unavailable: stored, but no worker confirmed it in time; import the row again to see its outcome']);
     } else {
       throw err;
     }
