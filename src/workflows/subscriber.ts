@@ -402,7 +402,8 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
     if (settings.reminderMode === 'append') {
       s.reminder.appendToNext = true;
     } else {
-      s.outbox.push(lifecycleText('reminder', `reminder:${s.reminder.cycle}`, null));
+      // Ahead of queued texts: the reminder is due now, they are not.
+      s.outbox.unshift(lifecycleText('reminder', `reminder:${s.reminder.cycle}`, null));
     }
     return true;
   }
@@ -434,7 +435,7 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
   }
 
   async function attempt(t: QueuedText): Promise<void> {
-    const append = t.kind === 'marketing' && s.reminder.appendToNext;
+    const append = (t.kind === 'marketing' || t.kind === 'informational') && s.reminder.appendToNext;
     const prepared = await acts.prepareText(textRequest(t.kind, t.requestId, t, append));
     if (prepared.status === 'held') {
       t.heldUntil = prepared.until;

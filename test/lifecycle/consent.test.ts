@@ -328,6 +328,41 @@ describe('HELP and unclear replies', () => {
   });
 });
 
+describe('opt-out reminders by message count', () => {
+  it('standalone: a reminder text after every 2 marketing texts', async () => {
+    const { subscriber, handle } = await subscribed({ reminderEveryMessages: 2 });
+    const phone = subscriber.phoneE164 ?? '';
+    for (const step of ['r1', 'r2', 'r3']) {
+      await enqueueMarketing(h, handle, subscriber, step, { body: `Harbor Coffee deal ${step}: 10% off today. Reply STOP to opt out.` });
+    }
+    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(5));
+    const kinds = (await outbound(h.db, subscriber.id)).filter((r) => r.status !== 'skipped').map((r) => r.kind);
+    expect(kinds).toEqual(['welcome', 'marketing', 'marketing', 'reminder', 'marketing']);
+    expect(h.carrier.to(phone)[3]?.body).toMatch(/STOP/);
+    await eventually(async () => expect(await ledgerTypes(h.db, subscriber.id)).toContain('reminder_sent'));
+    expect((await handle.query(stateQuery)).remindersSent).toBe(1);
+  });
+
+  it('append: the reminder rides on the next text instead of a text of its own', async () => {
+    const { subscriber, handle } = await subscribed({ reminderEveryMessages: 2, reminderMode: 'append' });
+    const phone = subscriber.phoneE164 ?? '';
+    for (const step of ['a1', 'a2', 'a3']) {
+      const body = `Harbor Coffee: your order ${step} is ready for pickup.`;
+      await enqueueMarketing(h, handle, subscriber, step, { body, kind: 'informational' });
+    }
+    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(4));
+    const bodies = h.carrier.to(phone).map((t) => t.body);
+    expect(bodies[1]).not.toMatch(/STOP/);
+    expect(bodies[2]).not.toMatch(/STOP/);
+    expect(bodies[3]).toBe('Harbor Coffee: your order a3 is ready for pickup. Reply STOP to opt out.');
+    const event = await eventually(async () =>
+      h.db.consentEvent.findFirstOrThrow({ where: { subscriberId: subscriber.id, type: 'reminder_sent' } }),
+    );
+    expect(JSON.parse(event.evidence)).toMatchObject({ template: 'informational+reminder' });
+    expect((await outbound(h.db, subscriber.id)).filter((r) => r.kind === 'reminder')).toHaveLength(0);
+  });
+});
+
 describe('queued texts', () => {
   it('blocks a text that fails the lint and records the codes', async () => {
     const { subscriber, handle } = await subscribed();

@@ -29,12 +29,12 @@ export async function enqueueMarketing(
   handle: WorkflowHandle,
   subscriber: { programId: string },
   requestId: string,
-  options: { body?: string; deadline?: string | null } = {},
+  options: { body?: string; deadline?: string | null; kind?: 'marketing' | 'informational' } = {},
 ): Promise<string> {
   const campaign = await campaignText(h.db, subscriber.programId, options.body ?? MARKETING_BODY);
   await handle.signal(enqueueTextSignal, {
     requestId: `${requestId}:${campaign}`,
-    kind: 'marketing',
+    kind: options.kind ?? 'marketing',
     campaignId: campaign,
     stepIndex: 0,
     templateRef: `campaign:${campaign}:0`,
