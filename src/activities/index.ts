@@ -2,6 +2,7 @@
 import type { ActivityDeps } from './deps.js';
 import { createCampaignActivities } from './campaigns.js';
 import { createLifecycleActivities } from './lifecycle.js';
+import { createRetentionActivities } from './retention.js';
 import { createSendActivities } from './send.js';
 
 export function createActivities(deps: ActivityDeps) {
@@ -9,5 +10,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createLifecycleActivities(deps),
     ...createCampaignActivities(deps),
     ...createSendActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }

@@ -40,6 +40,10 @@ import pino from 'pino';
 import type { Server } from 'node:http';
 import { buildProgram as buildBareProgram, buildSubscriber as buildBareSubscriber } from './factories.js';
 import { PHONE, seedStory } from './seed.js';
+import { Worker } from '@temporalio/worker';
+import { createRetentionActivities } from '../../src/activities/retention.js';
+import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../../src/audit/retention-schedule.js';
+import type { RetentionReport } from '../../src/audit/retention.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -334,6 +338,40 @@ describe('over HTTP', () => {
     expect(doc.paths['/v1/audit/programs/{programId}/verify']?.get?.operationId).toBe('verifyProgramLedger');
     expect(doc.paths['/v1/audit/subscribers/{subscriberId}/erase']?.post?.operationId).toBe('eraseSubscriber');
     expect(doc.paths['/v1/audit/erasures']?.post?.operationId).toBe('erasePhone');
+  });
+});
+
+describe('the retention schedule', () => {
+  it('is created once, runs the sweep workflow on trigger, and clears old bodies', async () => {
+    const programId = await buildBareProgram(h.db);
+    const subscriberId = await buildBareSubscriber(h.db, programId, { consentState: 'opted_out' });
+    await seedStory(h.db, programId, subscriberId);
+    const taskQueue = `retention-${randomUUID().slice(0, 8)}`;
+    const activities = createRetentionActivities(
+      { db: h.db, carrier: h.carrier, client: env.client, logger: pino({ level: 'silent' }), phoneHashKey: PHONE_HASH_KEY, publicBaseUrl: 'http://127.0.0.1:9', taskQueue, now: () => new Date() },
+      { evidenceYears: 5, bodyDays: 7 },
+    );
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: current, activities });
+
+    await ensureRetentionSchedule(env.client, { taskQueue, cron: '0 4 * * *' });
+    await ensureRetentionSchedule(env.client, { taskQueue });
+    const schedule = env.client.schedule.getHandle(RETENTION_SCHEDULE_ID);
+    const described = await schedule.describe();
+    expect(described.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 3, end: 3, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] });
+
+    const report = await worker.runUntil(async () => {
+      await schedule.trigger();
+      const action = await eventually(async () => {
+        const [first] = (await schedule.describe()).info.recentActions;
+        expect(first).toBeDefined();
+        return first;
+      });
+      return env.client.workflow.getHandle<() => Promise<RetentionReport>>(action?.action.workflow.workflowId ?? '').result();
+    });
+    expect(report).toMatchObject({ dryRun: false, outboundBodiesCleared: 4, inboundBodiesCleared: 2, evidenceRowsDeleted: 0 });
+    expect(await h.db.outboundMessage.count({ where: { subscriberId, body: { not: null } } })).toBe(0);
+    expect(await verifyChain(h.db, subscriberId)).toMatchObject({ ok: true, events: 6 });
+    await schedule.delete();
   });
 });
 
