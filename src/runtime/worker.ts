@@ -2,13 +2,14 @@
 // activities on the base task queue, plus one paced activity worker per
 // carrier sender (see src/carriers/pacing.ts).
 import { fileURLToPath } from 'node:url';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import type { Logger } from '../logger.js';
 import { createActivities } from '../activities/index.js';
 import { createSendActivities } from '../activities/send.js';
 import { SenderWorkerPool } from '../carriers/pacing.js';
 import type { ActivityDeps } from '../activities/deps.js';
 import { connectWorker } from '../temporal/connection.js';
-import type { Runtime } from './context.js';
+import type { Runtime as ConsentlineRuntime } from './context.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -18,7 +19,7 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
-export function activityDeps(rt: Runtime): ActivityDeps {
+export function activityDeps(rt: ConsentlineRuntime): ActivityDeps {
   return {
     db: rt.db,
     carrier: rt.carrier,
@@ -31,7 +32,34 @@ export function activityDeps(rt: Runtime): ActivityDeps {
   };
 }
 
-export async function startWorker(rt: Runtime): Promise<RunningWorker> {
+let temporalLoggingInstalled = false;
+
+/**
+ * Routes the SDK's own log lines (bundler output, worker state changes) into
+ * our logger at warn and above, so a running engine's output stays readable.
+ * The SDK runtime can be installed once per process.
+ */
+function installTemporalLogging(logger: Logger): void {
+  if (temporalLoggingInstalled) {
+    return;
+  }
+  temporalLoggingInstalled = true;
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+    TRACE: 'trace',
+    DEBUG: 'debug',
+    INFO: 'info',
+    WARN: 'warn',
+    ERROR: 'error',
+  };
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry) => {
+      logger[levels[entry.level]]({ temporal: entry.meta }, entry.message);
+    }),
+  });
+}
+
+export async function startWorker(rt: ConsentlineRuntime): Promise<RunningWorker> {
+  installTemporalLogging(rt.logger);
   const connection = await connectWorker(rt.config);
   const deps = activityDeps(rt);
   const activities = createActivities(deps);
@@ -50,6 +78,8 @@ export async function startWorker(rt: Runtime): Promise<RunningWorker> {
     baseTaskQueue: rt.config.TEMPORAL_TASK_QUEUE,
     activities: createSendActivities(deps),
     logger: rt.logger,
+    // A new program's sender starts draining within seconds; the query is cheap.
+    refreshEveryMs: 5_000,
   });
   await senders.start();
   const done = worker.run().finally(async () => {
