@@ -120,7 +120,9 @@ async function receiveInbound(deps: WebhookRouterDeps, form: InboundForm): Promi
   const program = await programFor(db, form, hash);
   const match = classifyInbound(form.Body, program ? programKeywords(program.keywords) : undefined);
   const subscriber = program && e164 && hash ? await findOrCreateSubscriber(db, program.id, e164, hash, match) : null;
-  const inbound = existing ?? (await storeInbound(db, form, { programId: program?.id ?? null, subscriberId: subscriber?.id ?? null, fromHash: hash, match }));
+  // A sender that is no phone number (short code, channel address) is still kept only as a keyed hash.
+  const fromHash = hash ?? phoneHash(form.From, deps.config.phoneHashKey);
+  const inbound = existing ?? (await storeInbound(db, form, { programId: program?.id ?? null, subscriberId: subscriber?.id ?? null, fromHash, match }));
 
   if (subscriber && program) {
     await deliverInbound(deps, subscriber, program.id, {
@@ -220,7 +222,7 @@ async function findOrCreateSubscriber(db: Db, programId: string, e164: string, h
 async function storeInbound(
   db: Db,
   form: InboundForm,
-  refs: { programId: string | null; subscriberId: string | null; fromHash: string | null; match: KeywordMatch },
+  refs: { programId: string | null; subscriberId: string | null; fromHash: string; match: KeywordMatch },
 ): Promise<{ id: string }> {
   try {
     return await db.inboundMessage.create({
@@ -229,7 +231,7 @@ async function storeInbound(
         providerSid: form.MessageSid,
         programId: refs.programId,
         subscriberId: refs.subscriberId,
-        fromHash: refs.fromHash ?? `unparsed:${form.From.length}`,
+        fromHash: refs.fromHash,
         toNumber: form.To,
         body: form.Body,
         keyword: refs.match.kind,
