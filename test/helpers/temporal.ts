@@ -28,23 +28,42 @@ export async function createDevServer(options: DevServerOptions = {}): Promise<T
     '--dynamic-config-value',
     `${k}=${JSON.stringify(v)}`,
   ]);
-  return TestWorkflowEnvironment.createLocal({
+  return withStartRetries(() => TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: tool('cli') },
       searchAttributes: allSearchAttributeKeys,
       extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF', ...extraArgs],
     },
-  });
+  }));
 }
 
 /** The Java time-skipping test server, with consentline's search attributes added over gRPC. */
 export async function createTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: tool('test-server') } },
-  });
+  const env = await withStartRetries(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: tool('test-server') } },
+    }),
+  );
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(allSearchAttributeKeys.map((k) => [k.name, 2 /* KEYWORD */])),
   });
   return env;
+}
+
+/**
+ * The SDK gives a server 5 seconds to bind its port; on a busy 2-core machine
+ * (parallel test files, a JVM starting) that is sometimes not enough.
+ */
+async function withStartRetries(start: () => Promise<TestWorkflowEnvironment>, attempts = 3): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      const slowStart = err instanceof Error && /did not start within|Failed to connect to Temporal server/.test(err.message);
+      if (!slowStart || attempt >= attempts) {
+        throw err;
+      }
+    }
+  }
 }
