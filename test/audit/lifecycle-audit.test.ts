@@ -165,13 +165,13 @@ describe('a full lifecycle, audited', () => {
     expect(report.subscribers[0]?.states.workflowSource).toBe('history');
 
     const failing = await audit('replay', '--workflow-id', workflowId, '--workflows-path', nondeterministic, '--query-timeout', '0');
-    expect(failing.code).toBe(1);
+    expect({ code: failing.code, stderr: failing.stderr }).toMatchObject({ code: 1 });
     expect(failing.stdout).toMatch(/^FAIL subscriber-/);
     expect(failing.stdout).toMatch(/replay nondeterminism/);
     expect(failing.stdout).toMatch(/1 subscriber\(s\) checked, 1 with problems: MISMATCH/);
 
     const passing = await audit('replay', '--program', programId, '--phone', phone);
-    expect(passing.code).toBe(0);
+    expect({ code: passing.code, stdout: passing.stdout }).toMatchObject({ code: 0 });
     expect(passing.stdout).toMatch(/state: ledger opted_out, record opted_out, workflow opted_out \(query, running\)/);
     expect(passing.stdout).not.toContain(phone);
   });
@@ -241,6 +241,31 @@ describe('erasure', () => {
     const fresh = await apiOptIn(subscriberDeps(), programs[0]?.id ?? '', { phone, source: 'web_form', consentType: 'express_written', consentAt: new Date().toISOString(), ip: '198.51.100.24', userAgent: 'Mozilla/5.0', pageUrl: 'https://harbor.example/join' }, { requestId: randomUUID(), callerKeyId: 'key_test' });
     expect(fresh.subscriberId).toBe(first.id);
     expect(await verifyChain(h.db, first.id)).toMatchObject({ ok: true });
+  });
+});
+
+describe('replay across continue-as-new', () => {
+  it('fetches and replays every run of a lifecycle that continued as new', async () => {
+    const program = await buildProgram(h.db, { doubleOptIn: false });
+    const subscriber = await buildSubscriber(h.db, program, { timeZones: JSON.stringify([daytimeZone()]) });
+    const handle = await startLifecycle(h, subscriber, { maxHistoryLength: 40 });
+    await optIn(h, handle, subscriber);
+    for (let i = 0; i < 8; i++) {
+      await reply(h, handle, subscriber, 'HELP', { keyword: 'help' });
+    }
+    await eventually(async () => expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId));
+
+    const report = await replaySubscribers(
+      { db: h.db, client: env.client, phoneHashKey: PHONE_HASH_KEY, workflows: { workflowBundle: current }, queryTimeoutMs: 5000 },
+      { programId: program.id, all: true },
+    );
+    const [s] = report.subscribers;
+    expect(report.subscribers).toHaveLength(1);
+    expect(s?.runs.length).toBeGreaterThanOrEqual(2);
+    expect(s?.runs[0]?.runId).toBe(handle.firstExecutionRunId);
+    expect(s?.runs.map((r) => r.outcome).every((o) => o === 'ok')).toBe(true);
+    expect(s?.states).toMatchObject({ ledger: 'active', record: 'active', workflow: 'active' });
+    expect(report.ok).toBe(true);
   });
 });
 
