@@ -8,6 +8,7 @@ import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { carrierReason as reasonFor, classifyCarrierError, outcomeUnknown, SEND_FAILURE, TRANSIENT_SEND_ATTEMPTS } from '../carriers/send-policy.js';
 import { senderConfig } from '../carriers/sender.js';
+import { furthest, rowStatusOf } from '../carriers/status.js';
 import { CarrierError, type CarrierMessage, type MessageStatus, type OutboundRequest } from '../carriers/types.js';
 import { statusCallbackUrl } from '../carriers/webhook-paths.js';
 import type { ActivityDeps } from './deps.js';
@@ -23,20 +24,6 @@ export interface SendMessageInput {
 /** How far before the row's creation reconciliation looks, for clock skew with the carrier. */
 const RECONCILE_SKEW_MS = 60_000;
 
-/** Carrier statuses as the OutboundMessage row records them; 'sending' there means "attempt in flight". */
-function rowStatus(status: MessageStatus): string {
-  switch (status) {
-    case 'accepted':
-    case 'queued':
-    case 'sending':
-      return 'queued';
-    case 'canceled':
-      return 'failed';
-    default:
-      return status;
-  }
-}
-
 type LoadedMessage = NonNullable<Awaited<ReturnType<typeof loadMessage>>>;
 
 function loadMessage(deps: ActivityDeps, messageId: string) {
@@ -50,9 +37,13 @@ export function createSendActivities(deps: ActivityDeps) {
   const { db, carrier, logger } = deps;
 
   async function recordSent(msg: LoadedMessage, sent: CarrierMessage, via: 'send' | 'reconcile'): Promise<SendOutcome> {
+    // Status callbacks can beat us here (always so after a crash): fold in what they said.
+    const receipts = await db.deliveryReceipt.findMany({ where: { providerSid: sent.providerSid } });
+    const status = receipts.reduce((s, r) => furthest(s, rowStatusOf(r.status) ?? s), rowStatusOf(sent.status) ?? 'queued');
+    const errorCode = receipts.find((r) => r.errorCode)?.errorCode ?? null;
     await db.outboundMessage.update({
       where: { id: msg.id },
-      data: { providerSid: sent.providerSid, status: rowStatus(sent.status), carrier: carrier.name, sentAt: deps.now(), errorCode: null, errorReason: null },
+      data: { providerSid: sent.providerSid, status, carrier: carrier.name, sentAt: deps.now(), errorCode, errorReason: errorCode ? reasonFor(errorCode) : null },
     });
     logger.info({ messageId: msg.id, providerSid: sent.providerSid, via, attempt: activityInfo().attempt }, 'text handed to the carrier');
     return { outcome: 'sent', providerSid: sent.providerSid, status: sent.status };
@@ -106,8 +97,10 @@ export function createSendActivities(deps: ActivityDeps) {
     if (msg.providerSid) {
       return { outcome: 'sent', providerSid: msg.providerSid, status: msg.status as MessageStatus };
     }
-    if ((msg.status === 'failed' || msg.status === 'skipped') && msg.errorCode) {
-      return { outcome: 'rejected', errorCode: msg.errorCode, reason: msg.errorReason ?? reasonFor(msg.errorCode), optedOut: msg.errorCode === '21610' };
+    if (msg.status === 'failed' || msg.status === 'skipped') {
+      // Refused or withdrawn before: a replayed activity answers the same, and sends nothing.
+      const errorCode = msg.errorCode ?? msg.status;
+      return { outcome: 'rejected', errorCode, reason: msg.errorReason ?? reasonFor(errorCode), optedOut: errorCode === '21610' };
     }
     if (msg.body === null || msg.subscriber.phoneE164 === null) {
       return reject(msg, 'erased', reasonFor('erased'));

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { carrierReason } from '../carriers/send-policy.js';
 import { senderConfig, SIMULATED_FROM } from '../carriers/sender.js';
 import { newMessageSid, signedForm, SIMULATED_ACCOUNT_SID } from '../carriers/simulated.js';
+import { rowStatusOf, statusesBefore } from '../carriers/status.js';
 import { inboundWebhookUrl, WEBHOOK_PATHS } from '../carriers/webhook-paths.js';
 import { InvalidPhoneError, parsePhone, resolveJurisdiction } from '../compliance/jurisdiction.js';
 import { classifyInbound } from '../compliance/keywords.js';
@@ -269,41 +270,6 @@ async function deliverInbound(deps: WebhookRouterDeps, subscriber: SubscriberRow
 
 // ---------------------------------------------------------------- status
 
-/** Order of delivery progress; a callback never moves a message backwards (they arrive out of order). */
-const STATUS_RANK: Readonly<Record<string, number>> = {
-  pending: 0,
-  sending: 1,
-  unknown: 1,
-  queued: 2,
-  sent: 3,
-  delivered: 4,
-  undelivered: 4,
-  failed: 4,
-};
-
-function rowStatusOf(messageStatus: string): string | null {
-  switch (messageStatus) {
-    case 'accepted':
-    case 'scheduled':
-    case 'queued':
-    case 'sending':
-      return 'queued';
-    case 'sent':
-    case 'partially_delivered':
-      return 'sent';
-    case 'delivered':
-    case 'read':
-      return 'delivered';
-    case 'undelivered':
-      return 'undelivered';
-    case 'failed':
-    case 'canceled':
-      return 'failed';
-    default:
-      return null;
-  }
-}
-
 export async function receiveStatus(deps: WebhookRouterDeps, providerSid: string, messageStatus: string, errorCode: string | null): Promise<void> {
   const { db, logger } = deps;
   const seen = await db.deliveryReceipt.findUnique({ where: { providerSid_status: { providerSid, status: messageStatus } } });
@@ -338,10 +304,8 @@ async function advance(db: Db, messageId: string, messageStatus: string, errorCo
   if (!next) {
     return;
   }
-  const rank = STATUS_RANK[next] ?? 0;
-  const earlier = Object.keys(STATUS_RANK).filter((s) => (STATUS_RANK[s] ?? 0) < rank);
   await db.outboundMessage.updateMany({
-    where: { id: messageId, status: { in: earlier } },
+    where: { id: messageId, status: { in: statusesBefore(next) } },
     data: { status: next, ...(errorCode ? { errorCode, errorReason: carrierReason(errorCode) } : {}) },
   });
 }

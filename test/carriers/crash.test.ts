@@ -84,13 +84,16 @@ describe('exactly-once send across a worker crash', () => {
     await new Promise((r) => first.once('exit', r));
     expect(await t.db.outboundMessage.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: 'sending', providerSid: null, attempts: 1 });
 
+    // While no worker runs, the carrier's delivery receipt arrives (as the status webhook records it).
+    await t.db.deliveryReceipt.create({ data: { id: 'dlr_crash', providerSid: atCarrier.sid, status: 'delivered' } });
+
     await startWorkerProcess();
     const result = (await handle.result()) as SendResult;
 
     expect(result).toEqual({ outcome: 'sent', providerSid: atCarrier.sid, status: 'queued' });
     expect(fake.creates(to)).toHaveLength(1);
     expect(fake.messages.filter((m) => m.to === to)).toHaveLength(1);
-    expect(await t.db.outboundMessage.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ providerSid: atCarrier.sid, status: 'queued' });
+    expect(await t.db.outboundMessage.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ providerSid: atCarrier.sid, status: 'delivered' });
     // The second attempt reconciled (listed the carrier's messages) rather than sending.
     expect(fake.requests.filter((r) => r.method === 'GET' && r.query.get('To') === to)).toHaveLength(1);
   });
