@@ -147,6 +147,7 @@ export function timelineHtml(t: Timeline): string {
     ['Consent state (ledger)', t.ledgerState],
     ['Subscribed since', s.createdAt.toISOString()],
     ...(s.erasedAt ? ([['Erased at', s.erasedAt.toISOString()]] as Array<[string, string]>) : []),
+    ...t.suppressions.map((x): [string, string] => ['Suppressed', `${x.programId === '*' ? 'every program' : x.programId} since ${x.createdAt.toISOString()} (${x.reason})`]),
   ];
   const rows = t.entries.map((e) => {
     const r = rowOf(e);

@@ -76,9 +76,18 @@ export interface InboundEntry {
 
 export type TimelineEntry = ConsentEventEntry | OutboundEntry | InboundEntry;
 
+export interface SuppressionEntry {
+  /** '*' for every program. */
+  programId: string;
+  reason: string;
+  createdAt: Date;
+}
+
 export interface Timeline {
   generatedAt: Date;
   subscriber: TimelineSubscriber;
+  /** Suppression-list entries that keep this number from being texted without new consent. */
+  suppressions: SuppressionEntry[];
   chain: ChainVerdict;
   /** The state the ledger's events prove, next to the state the subscriber row says. */
   ledgerState: LedgerState;
@@ -101,11 +110,16 @@ export async function buildTimeline(db: Db, subscriberId: string, now: Date = ne
     db.inboundMessage.findMany({ where: { subscriberId }, orderBy: { receivedAt: 'asc' } }),
     verifyChain(db, subscriberId),
   ]);
-  const [evidence, receipts] = await Promise.all([
+  const [evidence, receipts, suppressions] = await Promise.all([
     db.consentEvidence.findMany({ where: { eventId: { in: events.map((e) => e.id) } } }),
     db.deliveryReceipt.findMany({
       where: { providerSid: { in: outbound.flatMap((o) => (o.providerSid ? [o.providerSid] : [])) } },
       orderBy: { receivedAt: 'asc' },
+    }),
+    db.suppression.findMany({
+      where: { phoneHash: subscriber.phoneHash, programId: { in: [subscriber.programId, '*'] } },
+      orderBy: { createdAt: 'asc' },
+      select: { programId: true, reason: true, createdAt: true },
     }),
   ]);
 
@@ -181,6 +195,7 @@ export async function buildTimeline(db: Db, subscriberId: string, now: Date = ne
       createdAt: subscriber.createdAt,
       erasedAt: subscriber.erasedAt,
     },
+    suppressions,
     chain,
     ledgerState: foldConsentState(events),
     entries,

@@ -352,6 +352,7 @@ describe('over HTTP', () => {
     const after = (await (await get(`/v1/audit/subscribers/${subscriberId}/timeline`, 'auditor')).json()) as { subscriber: { phoneE164: string | null }; ledgerState: string; entries: Array<{ type?: string }> };
     expect(after.subscriber.phoneE164).toBeNull();
     expect(after.ledgerState).toBe('erased');
+    expect((after as unknown as { suppressions: Array<{ programId: string; reason: string }> }).suppressions).toEqual([expect.objectContaining({ programId, reason: 'erasure' })]);
     expect(after.entries.at(-1)?.type).toBe('erased');
     expect(JSON.stringify(after)).not.toContain(PHONE);
   });
