@@ -72,7 +72,7 @@ describe('importing the shared CSV', () => {
     expect(res.status).toBe(201);
     job = res.body as unknown as ImportJobView;
     errors = await allErrors(job.id);
-  }, 600_000);
+  }, 1_200_000);
 
   it('reports exact counts: every row decided, the file as a whole completed', () => {
     expect(job).toMatchObject({ status: 'completed', progress: 1, error: null });
