@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { createActivities } from '../activities/index.js';
 import { createSendActivities } from '../activities/send.js';
 import { SenderWorkerPool } from '../carriers/pacing.js';
+import { ensureRetentionSchedule } from '../audit/retention-schedule.js';
 import type { ActivityDeps } from '../activities/deps.js';
 import { connectWorker } from '../temporal/connection.js';
 import type { Runtime as ConsentlineRuntime } from './context.js';
@@ -82,6 +83,8 @@ export async function startWorker(rt: ConsentlineRuntime): Promise<RunningWorker
     refreshEveryMs: 5_000,
   });
   await senders.start();
+  // Retention runs daily as a Temporal Schedule: one per deployment, kept up to date by every worker start.
+  await ensureRetentionSchedule(rt.client, { taskQueue: rt.config.TEMPORAL_TASK_QUEUE });
   const done = worker.run().finally(async () => {
     await senders.stop();
     await connection.close();
