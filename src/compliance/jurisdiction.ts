@@ -150,15 +150,25 @@ let callingCodes: ReadonlySet<string> | null = null;
 
 function splitE164(e164: string): { callingCode: string; national: string } {
   callingCodes ??= new Set(getCountries().map((country) => getCountryCallingCode(country)));
-  const digits = /^\+(\d{4,15})$/.exec(e164.trim())?.[1];
+  const digits = e164.startsWith('+') && isDigits(e164, 1) ? e164.slice(1) : '';
   // Calling codes are prefix-free (ITU-T E.164), so the first 1–3 digit match is the only one.
-  for (let length = 1; digits && length <= 3; length++) {
+  for (let length = 1; digits.length >= 4 && digits.length <= 15 && length <= 3; length++) {
     const code = digits.slice(0, length);
     if (callingCodes.has(code)) {
       return { callingCode: code, national: digits.slice(length) };
     }
   }
   throw new InvalidPhoneError('not_a_number', `"${e164}" is not an E.164 number`);
+}
+
+function isDigits(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) {
+      return false;
+    }
+  }
+  return text.length > from;
 }
 
 interface NumberIdentity {
@@ -171,20 +181,39 @@ const MAX_IDENTITIES = 200_000;
 
 /**
  * Country and type depend on the leading digits only: numbering plans allocate the last four digits
- * as one block, and libphonenumber's patterns end in a run of free digits. So the full parse runs
- * once per (calling code, length, leading digits) block and is remembered.
+ * as one block, and libphonenumber's patterns end in a run of free digits. In the US and Canada the
+ * area code alone decides (checked over every exchange of every NANP area code with libphonenumber-js
+ * 1.13: one country and type per US/Canadian area code; the islands split by exchange). So the full
+ * parse runs once per block, or once per area code in the US and Canada, and is remembered.
  */
 function numberIdentity(e164: string, callingCode: string, national: string): NumberIdentity {
-  const key = `${callingCode}|${national.length}|${national.slice(0, Math.max(4, national.length - 4))}`;
-  const cached = identities.get(key);
+  const areaKey = callingCode === '1' ? `1|${national.length}|${national.slice(0, 3)}` : null;
+  const byArea = areaKey ? identities.get(areaKey) : undefined;
+  if (byArea) {
+    return byArea;
+  }
+  const blockKey = `${callingCode}|${national.length}|${national.slice(0, Math.max(4, national.length - 4))}`;
+  const cached = identities.get(blockKey);
   if (cached) {
     return cached;
   }
-  const parsed = parsePhone(e164);
-  const identity = { country: parsed.country, numberType: parsed.numberType };
+  const identity = quickIdentity(e164) ?? fullIdentity(e164);
   if (identities.size >= MAX_IDENTITIES) {
     identities.clear();
   }
-  identities.set(key, identity);
+  const wholeArea = areaKey && (identity.country === 'US' || identity.country === 'CA');
+  identities.set(wholeArea ? areaKey : blockKey, identity);
   return identity;
+}
+
+/** The number was validated when it was stored, so the type alone settles country and validity. */
+function quickIdentity(e164: string): NumberIdentity | null {
+  const parsed = parsePhoneNumberFromString(e164);
+  const numberType = parsed?.getType();
+  return parsed?.country && numberType ? { country: parsed.country, numberType } : null;
+}
+
+function fullIdentity(e164: string): NumberIdentity {
+  const parsed = parsePhone(e164);
+  return { country: parsed.country, numberType: parsed.numberType };
 }

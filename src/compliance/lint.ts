@@ -45,13 +45,53 @@ export interface LintResult {
 
 /** Errors block the send; warnings are recorded with it. */
 export function lintMessage(body: string, ctx: LintContext): LintResult {
+  const key = contextKey(ctx);
+  let byContext = results.get(body);
+  let result = byContext?.get(key);
+  if (!result) {
+    result = computeLint(body, ctx);
+    if (resultCount >= MAX_RESULTS) {
+      results.clear();
+      resultCount = 0;
+    }
+    byContext ??= new Map();
+    results.set(body, byContext);
+    byContext.set(key, result);
+    resultCount++;
+  }
+  return { errors: [...result.errors], warnings: [...result.warnings], encoding: result.encoding, segments: result.segments };
+}
+
+/**
+ * Linting is a pure function of the body and its context, and a campaign sends one body to many
+ * recipients: results are remembered per body and context (program content, kind, country, language).
+ */
+const results = new Map<string, Map<string, LintResult>>();
+const MAX_RESULTS = 20_000;
+let resultCount = 0;
+const programKeys = new WeakMap<ProgramRules, string>();
+
+function contextKey(ctx: LintContext): string {
+  let programKey = programKeys.get(ctx.program);
+  if (programKey === undefined) {
+    programKey = JSON.stringify(ctx.program);
+    programKeys.set(ctx.program, programKey);
+  }
+  return `${ctx.kind}|${ctx.country}|${ctx.language}|${programKey}`;
+}
+
+function computeLint(body: string, ctx: LintContext): LintResult {
   const found = new Findings();
   const analysis = analyse(body);
   checkBasics(body, ctx, found);
-  checkRequiredElements(body, analysis.text, ctx, found);
+  checkRequiredElements(body, analysis, ctx, found);
   checkContent(analysis, ctx, found);
   checkLength(analysis, ctx, found);
-  return { errors: found.errors, warnings: found.warnings, encoding: analysis.encoding, segments: analysis.segments };
+  return { errors: found.errors.map(freeze), warnings: found.warnings.map(freeze), encoding: analysis.encoding, segments: analysis.segments };
+}
+
+function freeze(issue: LintIssue): LintIssue {
+  return Object.freeze(issue);
 }
 
 class Findings {
@@ -129,22 +169,23 @@ const SENDER_CONTACT: Record<string, string> = {
   AU: 'Spam Act 2003 s.17: a commercial message identifies the sender with accurate contact details',
 };
 
-function checkRequiredElements(body: string, text: string, ctx: LintContext, found: Findings): void {
+function checkRequiredElements(body: string, analysis: Analysis, ctx: LintContext, found: Findings): void {
   const { program, kind } = ctx;
+  const text = analysis.text;
   if (!hasBrandOrProgram(text, program)) {
     found.error('brand_missing', `name the brand ("${program.brandName}") or program ("${program.programName}")`);
   }
   const wanted = REQUIREMENTS[kind] ?? {};
   for (const [element, level] of Object.entries(wanted) as [Element, Level][]) {
-    checkElement(element, level, body, text, ctx, found);
+    checkElement(element, level, body, analysis, ctx, found);
   }
   const contactLaw = SENDER_CONTACT[ctx.country];
-  if (contactLaw && kind === 'marketing' && !hasUrl(body) && !containsLiteral(body, program.helpContact)) {
+  if (contactLaw && kind === 'marketing' && analysis.urls.length === 0 && !containsLiteral(body, program.helpContact)) {
     found.error('sender_contact_missing', contactLaw);
   }
 }
 
-type Check = (body: string, text: string, ctx: LintContext) => { ok: boolean; code: string; message: string };
+type Check = (body: string, text: string, ctx: LintContext, analysis: Analysis) => { ok: boolean; code: string; message: string };
 
 const ELEMENT_CHECKS: Record<Element, Check> = {
   description: (_body, text, { program }) => ({
@@ -192,7 +233,7 @@ const ELEMENT_CHECKS: Record<Element, Check> = {
     code: 'privacy_link_missing',
     message: `link the privacy policy (${program.privacyUrl})`,
   }),
-  link: (body) => ({ ok: hasUrl(body), code: 'policy_link_missing', message: 'link the changed policy' }),
+  link: (_body, _text, _ctx, analysis) => ({ ok: analysis.urls.length > 0, code: 'policy_link_missing', message: 'link the changed policy' }),
   optedOut: (_body, text) => ({
     ok: confirmsOptOut(text),
     code: 'opt_out_not_confirmed',
@@ -204,8 +245,8 @@ const ELEMENT_CHECKS: Record<Element, Check> = {
   },
 };
 
-function checkElement(element: Element, level: Level, body: string, text: string, ctx: LintContext, found: Findings): void {
-  const { ok, code, message } = ELEMENT_CHECKS[element](body, text, ctx);
+function checkElement(element: Element, level: Level, body: string, analysis: Analysis, ctx: LintContext, found: Findings): void {
+  const { ok, code, message } = ELEMENT_CHECKS[element](body, analysis.text, ctx, analysis);
   if (!ok) {
     found.missing(level, code, message);
   }
@@ -216,6 +257,7 @@ function checkElement(element: Element, level: Level, body: string, text: string
 interface Analysis {
   text: string;
   urls: string[];
+  shortened: string[];
   obscene: boolean;
   shaft: (keyof typeof SHAFT_WORDS)[];
   political: string | null;
@@ -235,9 +277,11 @@ function analyse(body: string): Analysis {
     const screened = flatten(withoutSafePhrases(text));
     const leet = flatten(withoutSafePhrases(flatten(unleet(body.toLowerCase()))));
     const { encoding, segments, nonGsm } = countSegments(body);
+    const urls = findUrls(body);
     analysis = {
       text,
-      urls: findUrls(body),
+      urls,
+      shortened: urls.filter(isPublicShortener),
       obscene: profanity().hasMatch(body),
       shaft: (Object.keys(SHAFT_WORDS) as (keyof typeof SHAFT_WORDS)[]).filter(
         (category) => shaftPatterns()[category].test(screened) || shaftPatterns()[category].test(leet),
@@ -268,9 +312,8 @@ function checkContent(analysis: Analysis, ctx: LintContext, found: Findings): vo
       found.error(`shaft_${category}`, `${category} content (SHAFT) ${category === 'cannabis' ? 'is filtered by carriers' : 'needs an age-gated program (21+)'}`);
     }
   }
-  const shortened = analysis.urls.filter(isPublicShortener);
-  if (shortened.length > 0) {
-    found.error('public_url_shortener', `public link shorteners are filtered by carriers: ${shortened.join(', ')}`);
+  if (analysis.shortened.length > 0) {
+    found.error('public_url_shortener', `public link shorteners are filtered by carriers: ${analysis.shortened.join(', ')}`);
   }
   checkDestination(analysis, ctx, found);
 }
@@ -370,8 +413,4 @@ function hostOf(url: string): string {
 function isPublicShortener(url: string): boolean {
   const host = hostOf(url);
   return PUBLIC_SHORTENERS.some((domain) => host === domain || host.endsWith(`.${domain}`));
-}
-
-function hasUrl(body: string): boolean {
-  return findUrls(body).length > 0;
 }

@@ -10,40 +10,38 @@ const STOP_WORDS = 'stop|stopall|end|cancel|unsubscribe|quit|optout|opt out|alto
 const STOP_PURPOSE =
   "(?:opt out|optout|unsubscribe|cancel|end|stop|quit|cancelar|darte de baja|dejar de recibir|salir|vous desabonner|se desabonner|vous desinscrire|arreter|ne plus recevoir)";
 
-const compiled = new Map<string, RegExp>();
+/** Instruction patterns embed a program's own keywords; they are compiled once per keyword list. */
+const compiled = new Map<string, RegExp[]>();
 
-/** Patterns embed a program's own keywords; compile each distinct one once. */
-function pattern(source: string): RegExp {
-  let regExp = compiled.get(source);
-  if (!regExp) {
-    regExp = new RegExp(source);
-    compiled.set(source, regExp);
+function patternsFor(kind: string, extra: string[] | undefined, build: (words: string) => string[]): RegExp[] {
+  const key = `${kind}\n${extra?.join('\n') ?? ''}`;
+  let patterns = compiled.get(key);
+  if (!patterns) {
+    const own = (extra ?? []).map((word) => flatten(word)).filter((word) => word.length > 0).map(escapeRegExp);
+    const builtIn = { optOut: STOP_WORDS, help: 'help|info|ayuda|aide', confirm: 'yes|y|si|oui' }[kind] ?? '';
+    patterns = build([builtIn, ...own].join('|')).map((source) => new RegExp(source));
+    compiled.set(key, patterns);
   }
-  return regExp;
-}
-
-function keywordAlternation(builtIn: string, extra: string[] | undefined): string {
-  const own = (extra ?? []).map((word) => flatten(word)).filter((word) => word.length > 0).map(escapeRegExp);
-  return [builtIn, ...own].join('|');
+  return patterns;
 }
 
 export function hasOptOutInstruction(text: string, program: ProgramRules): boolean {
-  const words = keywordAlternation(STOP_WORDS, program.keywords.stop);
-  return (
-    pattern(`\\b${VERB}${WITH} (?:${words})\\b`).test(text) ||
-    pattern(`\\b(?:${words}) (?:to|para|pour|al|au) ${STOP_PURPOSE}`).test(text) ||
-    /\bstop (?:au|al) \d+/.test(text)
-  );
+  const patterns = patternsFor('optOut', program.keywords.stop, (words) => [
+    `\\b${VERB}${WITH} (?:${words})\\b`,
+    `\\b(?:${words}) (?:to|para|pour|al|au) ${STOP_PURPOSE}`,
+    '\\bstop (?:au|al) \\d+',
+  ]);
+  return patterns.some((pattern) => pattern.test(text));
 }
 
 export function hasHelpInstruction(text: string, program: ProgramRules): boolean {
-  const words = keywordAlternation('help|info|ayuda|aide', program.keywords.help);
-  return pattern(`\\b${VERB}${WITH} (?:${words})\\b`).test(text) || pattern(`\\b(?:${words}) (?:for|para|pour)\\b`).test(text);
+  const patterns = patternsFor('help', program.keywords.help, (words) => [`\\b${VERB}${WITH} (?:${words})\\b`, `\\b(?:${words}) (?:for|para|pour)\\b`]);
+  return patterns.some((pattern) => pattern.test(text));
 }
 
 export function hasConfirmInstruction(text: string, program: ProgramRules): boolean {
-  const words = keywordAlternation('yes|y|si|oui', program.keywords.confirm);
-  return pattern(`\\b${VERB}${WITH} (?:${words})\\b`).test(text);
+  const patterns = patternsFor('confirm', program.keywords.confirm, (words) => [`\\b${VERB}${WITH} (?:${words})\\b`]);
+  return patterns.some((pattern) => pattern.test(text));
 }
 
 const RATES: readonly RegExp[] = [
@@ -73,13 +71,28 @@ const FREQUENCY: readonly RegExp[] = [
   /\brecurring (?:msgs|messages|texts)\b/,
 ];
 
+/** Program phrases (brand, description, frequency) are folded once each. */
+const folded = new Map<string, string>();
+
+function flattenPhrase(phrase: string): string {
+  let result = folded.get(phrase);
+  if (result === undefined) {
+    result = flatten(phrase);
+    if (folded.size >= 10_000) {
+      folded.clear();
+    }
+    folded.set(phrase, result);
+  }
+  return result;
+}
+
 export function hasFrequency(text: string, program: ProgramRules): boolean {
-  const own = flatten(program.frequencyText);
+  const own = flattenPhrase(program.frequencyText);
   return (own.length > 0 && text.includes(own)) || FREQUENCY.some((pattern) => pattern.test(text));
 }
 
 export function mentions(text: string, phrase: string): boolean {
-  const wanted = flatten(phrase);
+  const wanted = flattenPhrase(phrase);
   return wanted.length > 0 && ` ${text} `.includes(` ${wanted} `);
 }
 
@@ -112,8 +125,8 @@ export function promotionalWording(body: string, program: ProgramRules): string 
   }
   text = flatten(text);
   for (const own of [program.description, program.frequencyText, program.programName, program.brandName]) {
-    const folded = flatten(own);
-    text = folded ? text.split(folded).join(' ') : text;
+    const phrase = flattenPhrase(own);
+    text = phrase ? text.split(phrase).join(' ') : text;
   }
   return PROMOTIONAL.exec(` ${text.replace(/ +/g, ' ').trim()} `)?.[0].trim() ?? null;
 }

@@ -7,13 +7,19 @@ import { dirname, join } from 'node:path';
 import { deserialize } from 'bson';
 import { countryOfRegion, regionFromGeocode } from './regions.js';
 
+/** Digit trie: a lookup walks the number once instead of hashing every prefix as a new string. */
+interface TrieNode<T> {
+  value: T | undefined;
+  children: (TrieNode<T> | undefined)[];
+}
+
 interface PrefixTable<T> {
+  root: TrieNode<T>;
   entries: Map<string, T>;
-  longest: number;
 }
 
 let zoneTable: PrefixTable<readonly string[]> | null = null;
-let nanpGeocodes: PrefixTable<string> | null = null;
+let nanpRegions: PrefixTable<string | null> | null = null;
 let zonesByRegion: Map<string, readonly string[]> | null = null;
 
 function resourceDir(): string {
@@ -23,26 +29,46 @@ function resourceDir(): string {
 
 function loadTable<T>(file: string, convert: (value: string) => T): PrefixTable<T> {
   const raw = deserialize(readFileSync(join(resourceDir(), file))) as Record<string, unknown>;
+  const root: TrieNode<T> = { value: undefined, children: [] };
   const entries = new Map<string, T>();
-  let longest = 0;
   for (const [prefix, value] of Object.entries(raw)) {
-    if (typeof value === 'string') {
-      entries.set(prefix, convert(value));
-      longest = Math.max(longest, prefix.length);
+    if (typeof value !== 'string' || !/^\d+$/.test(prefix)) {
+      continue;
     }
+    const converted = convert(value);
+    entries.set(prefix, converted);
+    let node = root;
+    for (let i = 0; i < prefix.length; i++) {
+      const digit = prefix.charCodeAt(i) - 48;
+      node = node.children[digit] ??= { value: undefined, children: [] };
+    }
+    node.value = converted;
   }
-  return { entries, longest };
+  return { root, entries };
 }
 
-function lookupLongest<T>(table: PrefixTable<T>, digits: string): { prefix: string; value: T } | null {
-  for (let length = Math.min(table.longest, digits.length); length > 0; length--) {
-    const prefix = digits.slice(0, length);
-    const value = table.entries.get(prefix);
-    if (value !== undefined) {
-      return { prefix, value };
+/** The value of the longest prefix of `digits` in the table, and that prefix's length. */
+function lookupLongest<T>(table: PrefixTable<T>, digits: string): { length: number; value: T } | null {
+  let node: TrieNode<T> | undefined = table.root;
+  let found: { length: number; value: T } | null = null;
+  for (let i = 0; i < digits.length && node; i++) {
+    node = node.children[digits.charCodeAt(i) - 48];
+    if (node?.value !== undefined) {
+      found = { length: i + 1, value: node.value };
     }
   }
-  return null;
+  return found;
+}
+
+function zones(): PrefixTable<readonly string[]> {
+  zoneTable ??= loadTable('timezones.bson', (value) => Object.freeze(value.split('&')));
+  return zoneTable;
+}
+
+/** Geocoder descriptions are converted to ISO 3166-2 codes once, at load. */
+function regions(): PrefixTable<string | null> {
+  nanpRegions ??= loadTable('geocodes/en/1.bson', regionFromGeocode);
+  return nanpRegions;
 }
 
 /**
@@ -50,16 +76,13 @@ function lookupLongest<T>(table: PrefixTable<T>, digits: string): { prefix: stri
  * `countryWide` is true when only the calling-code entry matched (toll-free, unknown overlays).
  */
 export function zonesForNumber(callingCode: string, nationalNumber: string): { zones: readonly string[]; countryWide: boolean } | null {
-  zoneTable ??= loadTable('timezones.bson', (value) => Object.freeze(value.split('&')));
-  const found = lookupLongest(zoneTable, callingCode + nationalNumber);
-  return found ? { zones: found.value, countryWide: found.prefix === callingCode } : null;
+  const found = lookupLongest(zones(), callingCode + nationalNumber);
+  return found ? { zones: found.value, countryWide: found.length === callingCode.length } : null;
 }
 
 /** ISO 3166-2 region of a NANP number from the English geocoder data, e.g. 'US-FL'. */
 export function nanpRegion(nationalNumber: string): string | null {
-  nanpGeocodes ??= loadTable('geocodes/en/1.bson', (value) => value);
-  const found = lookupLongest(nanpGeocodes, nationalNumber);
-  return found ? regionFromGeocode(found.value) : null;
+  return lookupLongest(regions(), nationalNumber)?.value ?? null;
 }
 
 /**
@@ -81,16 +104,14 @@ function deriveRegionZones(): Map<string, readonly string[]> {
     }
   };
   // Both directions: a time-zone prefix finer than any geocode prefix, and the reverse.
-  zoneTable ??= loadTable('timezones.bson', (value) => Object.freeze(value.split('&')));
-  for (const [prefix, zones] of zoneTable.entries) {
+  for (const [prefix, candidates] of zones().entries) {
     if (prefix.length > 1 && prefix.startsWith('1')) {
-      add(nanpRegion(prefix.slice(1)), zones);
+      add(nanpRegion(prefix.slice(1)), candidates);
     }
   }
-  nanpGeocodes ??= loadTable('geocodes/en/1.bson', (value) => value);
-  for (const [prefix, description] of nanpGeocodes.entries) {
+  for (const [prefix, region] of regions().entries) {
     const found = zonesForNumber('1', prefix);
-    add(regionFromGeocode(description), found && !found.countryWide ? found.zones : undefined);
+    add(region, found && !found.countryWide ? found.zones : undefined);
   }
   return new Map([...collected].map(([key, set]): [string, readonly string[]] => [key, Object.freeze([...set].sort())]));
 }

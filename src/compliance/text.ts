@@ -4,8 +4,14 @@ const MARKS = /\p{M}+/gu;
 const NOT_WORD = /[^\p{L}\p{N}' ]+/gu;
 const APOSTROPHES = /[\u2018\u2019\u02BC\u0060\u00B4]/g;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** NFKC (full-width letters), accents removed, lower case: "Ｓｔôｐ" → "stop". */
 export function fold(text: string): string {
+  if (ASCII.test(text)) {
+    // Unicode normalization leaves ASCII unchanged; skip it.
+    return text.toLowerCase();
+  }
   return text.normalize('NFKC').normalize('NFD').replace(MARKS, '').normalize('NFC').toLowerCase();
 }
 

@@ -1,7 +1,7 @@
 import { isPublicHoliday } from './holidays.js';
 import { isHeldByWindows } from './kinds.js';
 import { PROGRAM_RULE_ID, windowRulesFor, type WindowRule } from './window-rules.js';
-import { DAY, MINUTE, isoDateOf, localDay, offsetAt, wallLabel, wallRangeToUtc, weekdayOf, type Interval } from './zone-clock.js';
+import { DAY, MINUTE, clockLabel, isoDateOf, localDay, offsetAt, wallLabel, wallRangeToUtc, weekdayOf, type Interval } from './zone-clock.js';
 import type { Jurisdiction, MessageKind, ProgramRules, QuietHours } from './types.js';
 
 export interface WindowDecision {
@@ -126,8 +126,8 @@ function blockAt(zone: string, t: number, rules: CompiledRules): { rule: string;
   }
   const minute = (t + offsetAt(zone, t) - day * DAY) / MINUTE;
   return minute < plan.start.minute
-    ? { rule: plan.start.rule, why: `is before ${clock(plan.start.minute)} (${plan.start.rule})` }
-    : { rule: plan.end.rule, why: `is after ${clock(plan.end.minute)} (${plan.end.rule})` };
+    ? { rule: plan.start.rule, why: `is before ${clockLabel(plan.start.minute)} (${plan.start.rule})` }
+    : { rule: plan.end.rule, why: `is after ${clockLabel(plan.end.minute)} (${plan.end.rule})` };
 }
 
 // ---- rules compiled per (country, region, program window), day plans cached per zone and day ----
@@ -142,8 +142,10 @@ interface CompiledRow {
 }
 
 interface CompiledRules {
-  key: string;
   rows: CompiledRow[];
+  /** Day plans by zone, then local day number. */
+  plans: Map<string, Map<number, DayPlan>>;
+  planCount: number;
 }
 
 interface Bound {
@@ -158,18 +160,25 @@ interface DayPlan {
   closedBy: string | null;
 }
 
-const compiledCache = new Map<string, CompiledRules>();
-const planCache = new Map<string, DayPlan>();
-const MAX_PLANS = 100_000;
+/** Compiled rows by country, then region, then program window ("" when none). */
+const compiledCache = new Map<string, Map<string, CompiledRules>>();
+const MAX_PLANS_PER_RULES = 20_000;
 
 function compiledRules(country: string, region: string | null, quietHours: QuietHours | null): CompiledRules {
-  const key = `${country}|${region ?? ''}|${quietHours ? `${quietHours.start}-${quietHours.end}` : ''}`;
-  let compiled = compiledCache.get(key);
+  const regionKey = region ?? '';
+  const windowKey = quietHours ? `${quietHours.start}-${quietHours.end}` : '';
+  let byRegion = compiledCache.get(country);
+  if (!byRegion) {
+    byRegion = new Map();
+    compiledCache.set(country, byRegion);
+  }
+  const key = `${regionKey}|${windowKey}`;
+  let compiled = byRegion.get(key);
   if (!compiled) {
     // The program row comes first: on a tie the law's row is the one reported.
     const programRows = quietHours ? [compileRow(programRow(quietHours))] : [];
-    compiled = { key, rows: [...programRows, ...windowRulesFor(country, region).map(compileRow)] };
-    compiledCache.set(key, compiled);
+    compiled = { rows: [...programRows, ...windowRulesFor(country, region).map(compileRow)], plans: new Map(), planCount: 0 };
+    byRegion.set(key, compiled);
   }
   return compiled;
 }
@@ -194,14 +203,20 @@ function compileRow(row: WindowRule): CompiledRow {
 }
 
 function dayPlan(zone: string, day: number, rules: CompiledRules): DayPlan {
-  const key = `${rules.key}|${zone}|${day}`;
-  let plan = planCache.get(key);
+  let byDay = rules.plans.get(zone);
+  if (!byDay) {
+    byDay = new Map();
+    rules.plans.set(zone, byDay);
+  }
+  let plan = byDay.get(day);
   if (!plan) {
     plan = buildDayPlan(zone, day, rules);
-    if (planCache.size >= MAX_PLANS) {
-      planCache.clear();
+    if (rules.planCount >= MAX_PLANS_PER_RULES) {
+      rules.plans.clear();
+      rules.planCount = 0;
     }
-    planCache.set(key, plan);
+    byDay.set(day, plan);
+    rules.planCount++;
   }
   return plan;
 }
@@ -245,6 +260,3 @@ function parseClock(text: string): number {
   return hour * 60 + minute;
 }
 
-function clock(minute: number): string {
-  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-}

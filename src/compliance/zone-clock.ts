@@ -5,19 +5,26 @@ import { IANAZone } from 'luxon';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+const SAMPLE_STEP = 6 * HOUR;
 
 export interface Interval {
   start: number;
   end: number;
 }
 
-/** Offsets are cached per 15-minute slice: current tz rules only change offset on such a boundary. */
+/**
+ * Offsets are cached per UTC day when the offset at the day's start, middle and end agree (no zone
+ * changes offset twice within twelve hours). On a day holding a transition they are cached per
+ * 15-minute slice instead, except the slice the transition falls in (current tz rules change offsets
+ * on quarter-hour boundaries, so that slice is rare, and it is always computed exactly).
+ */
 const SLICE = 15 * MINUTE;
-const SAMPLE_STEP = 6 * HOUR;
-const MAX_CACHED_SLICES = 50_000;
+const MAX_CACHED_DAYS = 20_000;
+const MAX_CACHED_SLICES = 20_000;
 
 interface ZoneEntry {
   zone: IANAZone;
+  days: Map<number, number>;
   slices: Map<number, number>;
 }
 
@@ -30,27 +37,45 @@ function entryFor(zoneName: string): ZoneEntry {
     if (!zone.isValid) {
       throw new RangeError(`unknown time zone "${zoneName}"`);
     }
-    entry = { zone, slices: new Map() };
+    entry = { zone, days: new Map(), slices: new Map() };
     zoneEntries.set(zoneName, entry);
   }
   return entry;
 }
 
-/** UTC offset in milliseconds at instant `t`. A slice holding a transition is never cached. */
+/** UTC offset in milliseconds at instant `t`. */
 export function offsetAt(zoneName: string, t: number): number {
   const entry = entryFor(zoneName);
-  const slice = Math.floor(t / SLICE);
-  let cached = entry.slices.get(slice);
-  if (cached === undefined) {
-    const first = entry.zone.offset(slice * SLICE);
-    const last = entry.zone.offset(slice * SLICE + SLICE - 1);
-    cached = first === last ? first * MINUTE : Number.NaN;
-    if (entry.slices.size >= MAX_CACHED_SLICES) {
-      entry.slices.clear();
-    }
-    entry.slices.set(slice, cached);
+  const day = Math.floor(t / DAY);
+  let steady = entry.days.get(day);
+  if (steady === undefined) {
+    steady = steadyOffset(entry.zone, day * DAY, DAY);
+    remember(entry.days, day, steady, MAX_CACHED_DAYS);
   }
-  return Number.isNaN(cached) ? entry.zone.offset(t) * MINUTE : cached;
+  if (!Number.isNaN(steady)) {
+    return steady;
+  }
+  const slice = Math.floor(t / SLICE);
+  let sliced = entry.slices.get(slice);
+  if (sliced === undefined) {
+    sliced = steadyOffset(entry.zone, slice * SLICE, SLICE);
+    remember(entry.slices, slice, sliced, MAX_CACHED_SLICES);
+  }
+  return Number.isNaN(sliced) ? entry.zone.offset(t) * MINUTE : sliced;
+}
+
+/** The offset over [start, start + length) if it does not change there, else NaN. */
+function steadyOffset(zone: IANAZone, start: number, length: number): number {
+  const first = zone.offset(start);
+  const unchanged = first === zone.offset(start + length / 2) && first === zone.offset(start + length - 1);
+  return unchanged ? first * MINUTE : Number.NaN;
+}
+
+function remember(cache: Map<number, number>, key: number, value: number, limit: number): void {
+  if (cache.size >= limit) {
+    cache.clear();
+  }
+  cache.set(key, value);
 }
 
 /** Local calendar day of `t`, counted in days since 1970-01-01. */
@@ -63,13 +88,33 @@ export function weekdayOf(day: number): number {
   return (((day + 4) % 7) + 7) % 7;
 }
 
+const isoDates = new Map<number, string>();
+
 export function isoDateOf(day: number): string {
-  return new Date(day * DAY).toISOString().slice(0, 10);
+  let date = isoDates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY).toISOString().slice(0, 10);
+    if (isoDates.size >= MAX_CACHED_DAYS) {
+      isoDates.clear();
+    }
+    isoDates.set(day, date);
+  }
+  return date;
 }
 
 /** "2026-03-08 03:00" as read on the local clock at instant `t`. */
 export function wallLabel(zoneName: string, t: number): string {
-  return new Date(t + offsetAt(zoneName, t)).toISOString().slice(0, 16).replace('T', ' ');
+  const wall = t + offsetAt(zoneName, t);
+  const day = Math.floor(wall / DAY);
+  const minute = Math.floor((wall - day * DAY) / MINUTE);
+  return `${isoDateOf(day)} ${clockLabel(minute)}`;
+}
+
+/** Minutes after midnight as "HH:mm". */
+export function clockLabel(minute: number): string {
+  const hours = Math.floor(minute / 60);
+  const minutes = minute % 60;
+  return `${hours < 10 ? '0' : ''}${hours}:${minutes < 10 ? '0' : ''}${minutes}`;
 }
 
 /**
