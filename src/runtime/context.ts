@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { loadSimulatorSecret, SimulatedCarrier } from '../carriers/simulated.js';
 import { TwilioCarrier } from '../carriers/twilio.js';
 import type { Carrier } from '../carriers/types.js';
+import { withConsentGuard } from '../activities/lifecycle/consent-guard.js';
 import { createDb, type Db } from '../db/client.js';
 import { loadPhoneHashKey } from '../identity.js';
 import { logger, type Logger } from '../logger.js';
@@ -29,7 +30,7 @@ export async function createRuntime(config: Config): Promise<Runtime> {
   const phoneHashKey = loadPhoneHashKey(config.PHONE_HASH_KEY, join(config.DATA_DIR, 'phone-hash.key'));
   const simulatorSecret =
     config.carrier === 'simulated' ? loadSimulatorSecret(undefined, join(config.DATA_DIR, 'simulator-secret')) : null;
-  const carrier: Carrier & { close?: () => Promise<void> } =
+  const rawCarrier: Carrier & { close?: () => Promise<void> } =
     config.carrier === 'twilio'
       ? new TwilioCarrier({
           accountSid: config.TWILIO_ACCOUNT_SID ?? '',
@@ -37,6 +38,9 @@ export async function createRuntime(config: Config): Promise<Runtime> {
           ...(config.TWILIO_API_BASE_URL ? { apiBaseUrl: config.TWILIO_API_BASE_URL } : {}),
         })
       : new SimulatedCarrier({ db, signingSecret: simulatorSecret ?? '', logger });
+  // Every send re-reads the subscriber's consent right before the carrier call,
+  // so a STOP recorded while a text waits in a paced queue still stops it.
+  const carrier = withConsentGuard(rawCarrier, db);
   let client: Client;
   try {
     client = await connectClient(config);
@@ -53,7 +57,7 @@ export async function createRuntime(config: Config): Promise<Runtime> {
     phoneHashKey,
     simulatorSecret,
     async close() {
-      await carrier.close?.();
+      await rawCarrier.close?.();
       await client.connection.close();
       await db.$disconnect();
     },
