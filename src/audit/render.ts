@@ -119,11 +119,16 @@ dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; }
 .verdict { padding: .6rem .8rem; border-radius: 4px; font-weight: 600; margin: 0 0 1rem; }
 .verdict.ok { background: #e6f4ea; border: 1px solid #34a853; }
 .verdict.broken { background: #fce8e6; border: 1px solid #d93025; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+col.at { width: 11%; } col.entry { width: 6%; } col.seq { width: 3%; } col.what { width: 11%; } col.source { width: 6%; }
+col.status { width: 6%; } col.sid { width: 11%; } col.text { width: 21%; } col.detail { width: 25%; }
 th, td { border: 1px solid #ccc; padding: .3rem .4rem; vertical-align: top; text-align: left; }
 th { background: #f3f3f3; }
 tr.consent_event td.entry { color: #1a4d8f; } tr.inbound td.entry { color: #7a4b00; } tr.outbound td.entry { color: #2d6a2d; }
 td.mono { font-family: ui-monospace, monospace; font-size: 11px; word-break: break-all; }
+td { overflow-wrap: anywhere; }
+td.at { word-break: normal; }
+td.detail { white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere; }
 .body { white-space: pre-wrap; }
 footer { margin-top: 1rem; color: #555; font-size: 11px; }
 @media print {
@@ -133,6 +138,16 @@ footer { margin-top: 1rem; color: #555; font-size: 11px; }
   th { background: none; }
   @page { size: A4 landscape; margin: 12mm; }
 }`;
+
+/** One `key: value` line per evidence field, personal ones marked, for reading rather than parsing. */
+function evidenceLines(e: Extract<TimelineEntry, { entry: 'consent_event' }>): string {
+  const line = (prefix: string) => ([k, v]: [string, unknown]) => `${prefix}${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`;
+  return [
+    ...Object.entries(e.evidence).map(line('')),
+    ...Object.entries(e.personal ?? {}).map(line('personal ')),
+    ...(e.personalErased ? ['personal evidence: erased'] : []),
+  ].join('\n');
+}
 
 export function timelineHtml(t: Timeline): string {
   const s = t.subscriber;
@@ -151,7 +166,8 @@ export function timelineHtml(t: Timeline): string {
   ];
   const rows = t.entries.map((e) => {
     const r = rowOf(e);
-    return `<tr class="${e.entry}"><td class="mono">${escapeHtml(r.at)}</td><td class="entry">${escapeHtml(r.entry.replace('_', ' '))}</td><td>${escapeHtml(r.seq)}</td><td>${escapeHtml(r.what)}</td><td>${escapeHtml(r.source)}</td><td>${escapeHtml(r.status)}</td><td class="mono">${escapeHtml(r.providerSid)}</td><td class="body">${escapeHtml(r.body)}</td><td class="mono">${escapeHtml(r.detail)}</td></tr>`;
+    const detail = e.entry === 'consent_event' ? evidenceLines(e) : r.detail;
+    return `<tr class="${e.entry}"><td class="mono at">${escapeHtml(r.at.replace('T', ' ').replace('Z', ''))}</td><td class="entry">${escapeHtml(r.entry.replace('_', ' '))}</td><td>${escapeHtml(r.seq)}</td><td>${escapeHtml(r.what)}</td><td>${escapeHtml(r.source)}</td><td>${escapeHtml(r.status)}</td><td class="mono">${escapeHtml(r.providerSid)}</td><td class="body">${escapeHtml(r.body)}</td><td class="mono detail">${escapeHtml(detail)}</td></tr>`;
   });
   return `<!doctype html>
 <html lang="en">
@@ -165,6 +181,7 @@ export function timelineHtml(t: Timeline): string {
 <p class="verdict ${t.chain.ok ? 'ok' : 'broken'}">${escapeHtml(chainSummary(t.chain))}</p>
 <dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>
 <table>
+<colgroup>${['at', 'entry', 'seq', 'what', 'source', 'status', 'sid', 'text', 'detail'].map((c) => `<col class="${c}">`).join('')}</colgroup>
 <thead><tr><th>At (UTC)</th><th>Entry</th><th>#</th><th>Event / kind</th><th>Source</th><th>Status</th><th>Provider SID</th><th>Text</th><th>Evidence / deliveries</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
