@@ -145,7 +145,7 @@ function plus(date: Date, duration: { years?: number; months?: number }): Date {
   return DateTime.fromJSDate(date, { zone: 'utc' }).plus(duration).toJSDate();
 }
 
-// ---- opt-in evaluation ----
+// ---- opt-in evaluation: who may be texted, with what consent, proven by what evidence ----
 
 export interface OptInInput {
   source: ConsentSource | string;
@@ -166,7 +166,11 @@ const TYPES: ReadonlySet<string> = new Set<ConsentType>([
   'express_written', 'express', 'implied_purchase', 'implied_inquiry', 'inferred', 'soft_opt_in', 'informational', 'emergency',
 ]);
 
-/** Which evidence each source must carry to prove the opt-in later (the seller bears the burden of proof). */
+/**
+ * Which evidence each source must carry to prove the opt-in later (the seller bears the burden of
+ * proof). A keyword opt-in is its own record (the inbound message); for API and import opt-ins the
+ * sending system holds the record, and the disclosure version names what the person was shown.
+ */
 const EVIDENCE: Record<ConsentSource, readonly (keyof OptInInput)[]> = {
   keyword: [],
   web_form: ['ip', 'userAgent', 'pageUrl'],

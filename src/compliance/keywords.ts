@@ -197,10 +197,12 @@ function keywordLookup(programKeywords: ProgramKeywords | undefined): Lookup {
   };
 }
 
-const programCache = new WeakMap<ProgramKeywords, Map<string, KeywordEntry>>();
+/** Keyed by content, so an edited keyword list is never served from a stale entry. */
+const programCache = new Map<string, Map<string, KeywordEntry>>();
 
 function programEntries(keywords: ProgramKeywords): Map<string, KeywordEntry> {
-  const cached = programCache.get(keywords);
+  const key = JSON.stringify(keywords);
+  const cached = programCache.get(key);
   if (cached) {
     return cached;
   }
@@ -220,7 +222,10 @@ function programEntries(keywords: ProgramKeywords): Map<string, KeywordEntry> {
       }
     }
   }
-  programCache.set(keywords, map);
+  if (programCache.size >= 1_000) {
+    programCache.clear();
+  }
+  programCache.set(key, map);
   return map;
 }
 

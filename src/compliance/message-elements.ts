@@ -1,7 +1,7 @@
 // Detectors for the elements a message must (or must not) carry. They run on folded text: lower
 // case, no accents, punctuation as spaces ("Msg & data rates may apply." → "msg data rates may apply").
 import { PROMOTIONAL_WORDS } from './content-lists.js';
-import { flatten, fold } from './text.js';
+import { escapeRegExp, flatten, fold } from './text.js';
 import type { Language, ProgramRules } from './types.js';
 
 const VERB = "(?:reply|text|txt|send|respond|responde|responda|contesta|envia|manda|escribe|repondez|repondre|envoyez|envoyer|tapez)";
@@ -129,8 +129,4 @@ export function promotionalWording(body: string, program: ProgramRules): string 
     text = phrase ? text.split(phrase).join(' ') : text;
   }
   return PROMOTIONAL.exec(` ${text.replace(/ +/g, ' ').trim()} `)?.[0].trim() ?? null;
-}
-
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

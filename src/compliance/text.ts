@@ -45,3 +45,7 @@ const LEET: Record<string, string> = {
   '@': 'a',
   $: 's',
 };
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

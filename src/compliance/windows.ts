@@ -34,6 +34,9 @@ export function nextAllowedSendTime(
   if (!isHeldByWindows(kind)) {
     return notHeld(now, kind);
   }
+  if (recipient.timeZones.length === 0) {
+    throw new RangeError('the recipient has no candidate time zone');
+  }
   const rules = compiledRules(recipient.country, recipient.region, program.quietHours);
   const start = now.getTime();
   let t = start;
@@ -63,7 +66,7 @@ function notHeld(now: Date, kind: MessageKind): WindowDecision {
 }
 
 function latestOpening(zones: readonly string[], t: number, rules: CompiledRules): { at: number; zone: string } {
-  let best = { at: t, zone: zones[0] ?? 'Etc/UTC' };
+  let best = { at: t, zone: zones[0] as string };
   for (const zone of zones) {
     const at = nextOpenInZone(zone, t, rules);
     if (at > best.at) {
@@ -86,7 +89,7 @@ function held(start: number, at: number, heldBy: { zone: string; rule: string; w
 
 /** Allowed now: report the rule that will close the window first, in the zone where it closes first. */
 function openNow(t: number, zones: readonly string[], rules: CompiledRules): WindowDecision {
-  let closing = { end: Number.POSITIVE_INFINITY, zone: zones[0] ?? 'Etc/UTC', plan: null as DayPlan | null };
+  let closing = { end: Number.POSITIVE_INFINITY, zone: zones[0] as string, plan: null as DayPlan | null };
   for (const zone of zones) {
     const plan = dayPlan(zone, localDay(zone, t), rules);
     const end = plan.intervals.find((interval) => interval.start <= t && t < interval.end)?.end ?? t;
@@ -191,15 +194,11 @@ function programRow(quietHours: QuietHours): WindowRule {
 }
 
 function compileRow(row: WindowRule): CompiledRow {
-  const closed = row.hours === 'closed';
-  return {
-    id: row.id,
-    days: row.days ?? null,
-    holidays: row.holidays ?? null,
-    startMinute: row.hours === 'closed' ? 0 : parseClock(row.hours.start),
-    endMinute: row.hours === 'closed' ? 0 : parseClock(row.hours.end),
-    closed,
-  };
+  const base = { id: row.id, days: row.days ?? null, holidays: row.holidays ?? null };
+  if (row.hours === 'closed') {
+    return { ...base, startMinute: 0, endMinute: 0, closed: true };
+  }
+  return { ...base, startMinute: parseClock(row.hours.start), endMinute: parseClock(row.hours.end), closed: false };
 }
 
 function dayPlan(zone: string, day: number, rules: CompiledRules): DayPlan {
