@@ -1,13 +1,12 @@
 // npm run import -- --program <id> <file.csv>
-// Uploads a subscriber CSV to the running API as a stream and shows a progress
-// bar fed by the import job, then the counts and every refused row with its
-// reason. The API key comes from CONSENTLINE_API_KEY.
+// Uploads a subscriber CSV to the running API as a stream, then shows a
+// progress bar fed by the import job while the rows are opted in, the counts,
+// and every refused row with its reason. The API key comes from CONSENTLINE_API_KEY.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { parse } from 'csv-parse';
 
 interface ImportJob {
   id: string;
@@ -46,30 +45,21 @@ async function run(file: string, options: Options): Promise<number> {
   const headers = { authorization: `Bearer ${key}` };
   await fetch(`${api}/healthz`).catch(() => fail(`the API at ${api} does not answer; start it with npm start`));
 
-  const rows = await countRows(file);
-  const bar = new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} rows | imported {imported} refused {refused}', hideCursor: true }, Presets.shades_classic);
-  bar.start(rows, 0, { imported: 0, refused: 0 });
-
+  process.stdout.write(`uploading ${file}…\n`);
   const startedAt = Date.now();
-  const upload = fetch(`${api}/v1/programs/${encodeURIComponent(options.program)}/imports`, {
+  const res = await fetch(`${api}/v1/programs/${encodeURIComponent(options.program)}/imports`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'text/csv' },
     body: Readable.toWeb(createReadStream(file)) as ReadableStream,
     duplex: 'half',
   } as RequestInit);
-  const finished = { done: false };
-  const poll = followJob(api, headers, options.program, startedAt, bar, finished);
-  const res = await upload.finally(() => {
-    finished.done = true;
-  });
-  await poll;
-  const body = (await res.json()) as ImportJob & { detail?: string; title?: string; importId?: string };
-  bar.stop();
-
+  const accepted = (await res.json()) as ImportJob & { detail?: string; title?: string };
   if (!res.ok) {
-    process.stderr.write(`import refused (${res.status}): ${body.detail ?? body.title ?? 'unknown error'}\n`);
+    process.stderr.write(`import refused (${res.status}): ${accepted.detail ?? accepted.title ?? 'unknown error'}\n`);
     return 1;
   }
+  process.stdout.write(`read ${accepted.counts.total} rows in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; opting in (import ${accepted.id})\n`);
+  const body = await followJob(api, headers, accepted);
   const seconds = (Date.now() - startedAt) / 1000;
   const c = body.counts;
   process.stdout.write(
@@ -79,31 +69,19 @@ async function run(file: string, options: Options): Promise<number> {
   return body.status === 'completed' ? 0 : 1;
 }
 
-/** Records, not lines: a quoted field may span lines. */
-async function countRows(file: string): Promise<number> {
-  let n = 0;
-  for await (const _ of createReadStream(file).pipe(parse({ columns: true, relax_column_count: true, skip_empty_lines: true }))) {
-    n += 1;
-  }
-  return n;
-}
-
-/** Finds the job this upload created (the newest running one of the program) and feeds the bar from it. */
-async function followJob(api: string, headers: Record<string, string>, programId: string, since: number, bar: SingleBar, finished: { done: boolean }): Promise<void> {
-  let jobId: string | null = null;
-  while (!finished.done) {
+/** Polls the job, feeding the bar, until it is no longer running. */
+async function followJob(api: string, headers: Record<string, string>, job: ImportJob): Promise<ImportJob> {
+  const bar = new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} rows | imported {imported} refused {refused}', hideCursor: true }, Presets.shades_classic);
+  bar.start(job.counts.total, 0, { imported: 0, refused: 0 });
+  let current = job;
+  while (current.status === 'running') {
     await new Promise((r) => setTimeout(r, 500));
-    if (!jobId) {
-      const list = await getJson<{ items: ImportJob[] }>(`${api}/v1/programs/${encodeURIComponent(programId)}/imports?limit=5`, headers);
-      jobId = list?.items.find((j) => j.status === 'running' && Date.parse(j.createdAt) >= since - 5_000)?.id ?? null;
-      continue;
-    }
-    const job = await getJson<ImportJob>(`${api}/v1/imports/${jobId}`, headers);
-    if (job) {
-      const c = job.counts;
-      bar.update(c.imported + c.rejected + c.duplicates, { imported: c.imported, refused: c.rejected + c.duplicates });
-    }
+    current = (await getJson<ImportJob>(`${api}/v1/imports/${job.id}`, headers)) ?? current;
+    const c = current.counts;
+    bar.update(c.imported + c.rejected + c.duplicates, { imported: c.imported, refused: c.rejected + c.duplicates });
   }
+  bar.stop();
+  return current;
 }
 
 async function getJson<T>(url: string, headers: Record<string, string>): Promise<T | null> {

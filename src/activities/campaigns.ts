@@ -1,4 +1,4 @@
-// Fan-out activities for campaigns and policy changes: page through the target
+// Fan-out activities for campaigns, policy changes and imports: page through the target
 // subscribers in ID order and signal each lifecycle, a bounded number at a
 // time. Each page's cursor is heartbeated, so a retried attempt resumes where
 // the last one stopped; lifecycles drop a repeated request ID, so the page
@@ -7,6 +7,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { campaignTemplateRef, nextLocalTime, parseStoredTarget, targetWhere } from '../domain/campaigns.js';
 import { mapBounded } from '../domain/bounded.js';
+import { finishImport as closeImport, optInStagedRows } from '../domain/imports.js';
 import { enqueueTextSignal, policyChangeSignal } from '../workflows/messages.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -126,7 +127,17 @@ export function createCampaignActivities(deps: ActivityDeps, options: FanOutOpti
     );
   }
 
-  return { fanOutCampaignStep, finishCampaign, fanOutPolicyChange };
+  /** The opt-in half of a bulk import: staged rows through the API's own opt-in. */
+  async function optInImportRows(input: { jobId: string }): Promise<{ remaining: boolean }> {
+    const subscriberDeps = { db, client, taskQueue: deps.taskQueue, phoneHashKey: deps.phoneHashKey, now: deps.now, lifecycleTimeoutMs: 60_000 };
+    return optInStagedRows(subscriberDeps, input.jobId, () => Context.current().heartbeat());
+  }
+
+  async function finishImport(input: { jobId: string }): Promise<void> {
+    await closeImport(db, input.jobId, deps.now());
+  }
+
+  return { fanOutCampaignStep, finishCampaign, fanOutPolicyChange, optInImportRows, finishImport };
 }
 
 export type CampaignActivities = ReturnType<typeof createCampaignActivities>;

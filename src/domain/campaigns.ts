@@ -16,7 +16,10 @@ import {
   type CampaignStepPlan,
 } from '../workflows/campaign.js';
 import { campaignWorkflowId } from '../temporal/shared.js';
-import { ConflictError, NotFoundError } from './errors.js';
+import { lintMessage, renderBody, TemplateVariableError } from '../compliance/index.js';
+import type { ProgramRules } from '../compliance/types.js';
+import { ConflictError, NotFoundError, ProgramLintError } from './errors.js';
+import { getProgramRow, toProgramRules } from './programs.js';
 import { mapBounded } from './bounded.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -178,10 +181,33 @@ async function findCampaign(db: Db, id: string): Promise<CampaignRow> {
   return row;
 }
 
+/**
+ * Every step rendered as the lifecycle will render it and linted for each of
+ * the program's countries: a step that would be skipped for every subscriber
+ * is refused now, with the reasons, instead of failing quietly later.
+ */
+export function stepProblems(rules: ProgramRules, steps: readonly { body: string; variables: Record<string, string> }[]): string[] {
+  return steps.flatMap((step, i) => {
+    let text: string;
+    try {
+      text = renderBody(step.body, { brand: rules.brandName, program: rules.programName, ...step.variables });
+    } catch (err) {
+      if (err instanceof TemplateVariableError) {
+        return [`step ${i + 1}: ${err.message}`];
+      }
+      throw err;
+    }
+    const language = rules.languages[0] ?? 'en';
+    return rules.allowedCountries.flatMap((country) =>
+      lintMessage(text, { kind: 'marketing', program: rules, country, language }).errors.map((e) => `step ${i + 1} (${country}): ${e.code}: ${e.message}`),
+    );
+  });
+}
+
 export async function createCampaign(s: CampaignServices, programId: string, input: CreateCampaign): Promise<CampaignView> {
-  const program = await s.db.program.findUnique({ where: { id: programId }, select: { id: true } });
-  if (!program) {
-    throw new NotFoundError('program', programId);
+  const problems = stepProblems(toProgramRules(await getProgramRow(s.db, programId)), input.steps);
+  if (problems.length > 0) {
+    throw new ProgramLintError(problems);
   }
   const row = await s.db.campaign.create({
     data: {

@@ -1,13 +1,17 @@
-// Bulk import of subscribers from a CSV export. The upload is parsed as a
-// stream: a bounded number of rows is in flight at any moment, so an import of
-// 100,000 rows holds a few hundred of them, never the file. Each row is checked
-// against the consent rules with its ORIGINAL source and evidence; a row that
-// fails is reported with its row number and reason and leaves no trace. A row
-// that passes becomes a subscriber through the same opt-in as the API, with
-// source `import` (decision: an import brings consent the marketer already
-// holds, so the lifecycle records it as given and sends the welcome and
-// disclosure, not a second confirmation request).
+// Bulk import of subscribers from a CSV export, in two halves.
+// 1. The upload is parsed as a stream (a few hundred rows in memory, never the
+//    file). Each row is checked against the consent rules with its ORIGINAL
+//    source and evidence; a row that fails is reported with its row number and
+//    reason and leaves no trace. Rows that pass are staged (ImportRow).
+// 2. The import workflow then opts the staged rows in, a bounded number at a
+//    time, through the same opt-in as the API with source `import`, and
+//    deletes each staged row once decided. Decision: an import brings consent
+//    the marketer already holds, so the lifecycle records it as given and
+//    sends the welcome and disclosure, not a second confirmation request.
+// The upload is answered (202) as soon as it is read: an import of 100,000
+// rows never holds an HTTP request open while 100,000 lifecycles answer.
 import type { Readable } from 'node:stream';
+import type { Client } from '@temporalio/client';
 import { CsvError, parse, type Info } from 'csv-parse';
 import { z } from 'zod';
 import { evaluateOptIn } from '../compliance/consent.js';
@@ -15,8 +19,15 @@ import { InvalidPhoneError, parsePhone, resolveJurisdiction } from '../complianc
 import type { ConsentSource, ConsentType, Language, ProgramRules } from '../compliance/types.js';
 import type { Db } from '../db/client.js';
 import { InvalidPhoneNumberError, LifecycleUnavailableError, NotFoundError, OptInRefusedError } from './errors.js';
+import { newId } from './ids.js';
 import { getProgramRow, toProgramRules } from './programs.js';
 import { optIn, type OptInInput, type SubscriberDeps } from './subscribers.js';
+import { mapBounded } from './bounded.js';
+import { importWorkflow } from '../workflows/import.js';
+
+export function importWorkflowId(jobId: string): string {
+  return `import-${jobId}`;
+}
 
 export const IMPORT_COLUMNS = [
   'phone',
@@ -43,15 +54,22 @@ export const REQUIRED_COLUMNS = ['phone', 'consent_source', 'consent_type', 'con
 export interface ImportOptions {
   /** Opt-ins in flight at once: each waits for its lifecycle to answer. */
   concurrency: number;
-  /** Row errors written per database batch, and how often the job's counts move. */
+  /** Rows staged or refused per database batch, and how often the job's counts move. */
   batchSize: number;
+  /** Staged rows opted in per activity call, between heartbeats of their page. */
+  pagesPerCall: number;
   /** Largest accepted field, in characters: a guard against a runaway quoted field. */
   maxFieldLength: number;
 }
 
-export const defaultImportOptions: ImportOptions = { concurrency: 16, batchSize: 250, maxFieldLength: 4096 };
+export const defaultImportOptions: ImportOptions = { concurrency: 16, batchSize: 250, pagesPerCall: 4, maxFieldLength: 4096 };
 
-export interface ImportDeps extends SubscriberDeps {
+/** What the upload half needs: the database, and Temporal to start the opt-in half. */
+export interface ImportDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  now: () => Date;
   newId: (prefix: string) => string;
   options?: Partial<ImportOptions>;
 }
@@ -235,16 +253,21 @@ interface Tally {
   duplicates: number;
 }
 
-/** Buffers row errors and counts, writing them in batches. */
+interface StagedInput {
+  input: OptInInput;
+  callerKeyId: string;
+}
+
+/** Buffers staged rows, row errors and counts, writing them in batches. */
 class JobWriter {
   private errors: { id: string; jobId: string; row: number; reason: string }[] = [];
+  private staged: { jobId: string; row: number; input: string }[] = [];
   readonly tally: Tally = { total: 0, imported: 0, rejected: 0, duplicates: 0 };
   private sinceFlush = 0;
 
   constructor(
     private readonly deps: ImportDeps,
     readonly jobId: string,
-    readonly programId: string,
     private readonly batchSize: number,
   ) {}
 
@@ -254,8 +277,12 @@ class JobWriter {
     await this.tick();
   }
 
-  async imported(): Promise<void> {
-    this.tally.imported += 1;
+  /** Rows staged so far for the opt-in half. */
+  stagedRows = 0;
+
+  async stage(row: number, staged: StagedInput): Promise<void> {
+    this.stagedRows += 1;
+    this.staged.push({ jobId: this.jobId, row, input: JSON.stringify(staged) });
     await this.tick();
   }
 
@@ -268,22 +295,26 @@ class JobWriter {
 
   async flush(data: { status?: string; finishedAt?: Date; error?: string } = {}): Promise<void> {
     const errors = this.errors;
+    const staged = this.staged;
     this.errors = [];
+    this.staged = [];
     this.sinceFlush = 0;
-    if (errors.length > 0) {
-      await this.deps.db.importRowError.createMany({ data: errors });
-    }
-    await this.deps.db.importJob.update({
-      where: { id: this.jobId },
-      data: { totalRows: this.tally.total, imported: this.tally.imported, rejected: this.tally.rejected, duplicates: this.tally.duplicates, ...data },
-    });
+    await this.deps.db.$transaction([
+      this.deps.db.importRowError.createMany({ data: errors }),
+      this.deps.db.importRow.createMany({ data: staged }),
+      this.deps.db.importJob.update({
+        where: { id: this.jobId },
+        data: { totalRows: this.tally.total, rejected: this.tally.rejected, duplicates: this.tally.duplicates, ...data },
+      }),
+    ]);
   }
 }
 
 /**
- * Imports a CSV stream into a program. Returns the finished job; throws
- * ImportFileError when the file as a whole cannot be read (the job, if one was
- * created, is left `failed` with the reason).
+ * Reads a CSV stream into a program's import: checks and stages every row,
+ * then starts the workflow that opts the staged rows in. Returns the job,
+ * still running. Throws ImportFileError when the file as a whole cannot be
+ * read (the job is left `failed`, nothing staged is opted in).
  */
 export async function importSubscribers(
   deps: ImportDeps,
@@ -292,18 +323,25 @@ export async function importSubscribers(
   request: { callerKeyId: string },
 ): Promise<ImportJobView> {
   const options = { ...defaultImportOptions, ...deps.options };
-  // A bulk load queues many opt-ins at once: give each lifecycle longer to answer than an interactive request.
-  deps = { ...deps, lifecycleTimeoutMs: deps.lifecycleTimeoutMs ?? 60_000 };
   const program = toProgramRules(await getProgramRow(deps.db, programId));
   const job = await deps.db.importJob.create({ data: { id: deps.newId('imp'), programId, status: 'running' } });
-  const writer = new JobWriter(deps, job.id, programId, options.batchSize);
+  const writer = new JobWriter(deps, job.id, options.batchSize);
   try {
     await consume(deps, options, program, csv, writer, request);
-    await writer.flush({ status: 'completed', finishedAt: deps.now() });
+    // With nothing to opt in, the import is complete as soon as it is read.
+    await writer.flush(writer.stagedRows === 0 ? { status: 'completed', finishedAt: deps.now() } : {});
   } catch (err) {
     const message = err instanceof ImportFileError ? err.message : 'the upload ended before the whole file was read';
     await writer.flush({ status: 'failed', finishedAt: deps.now(), error: message });
+    await deps.db.importRow.deleteMany({ where: { jobId: job.id } });
     throw err instanceof ImportFileError ? new ImportFileError(err.message, job.id) : err;
+  }
+  if (writer.stagedRows > 0) {
+    await deps.client.workflow.start(importWorkflow, {
+      workflowId: importWorkflowId(job.id),
+      taskQueue: deps.taskQueue,
+      args: [{ jobId: job.id }],
+    });
   }
   return importJobView(await deps.db.importJob.findUniqueOrThrow({ where: { id: job.id } }));
 }
@@ -321,7 +359,6 @@ async function consume(
   );
   csv.on('error', (err) => parser.destroy(err));
   const seen = new Map<string, number>();
-  const inFlight = new Set<Promise<void>>();
   const at = deps.now();
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: Info }>) {
@@ -338,58 +375,86 @@ async function consume(
         continue;
       }
       seen.set(verdict.e164, row);
-      const task = optInRow(deps, writer, row, verdict.input, request).finally(() => inFlight.delete(task));
-      inFlight.add(task);
-      if (inFlight.size >= options.concurrency) {
-        // Reading pauses here, and with it the upload: memory stays bounded.
-        await Promise.race(inFlight);
-      }
+      await writer.stage(row, { input: verdict.input, callerKeyId: request.callerKeyId });
     }
   } catch (err) {
     if (err instanceof ImportFileError) {
       throw err;
     }
     if (err instanceof CsvError) {
-      throw new ImportFileError(`the file is not valid CSV: ${(err as Error).message}`, null);
+      throw new ImportFileError(`the file is not valid CSV: ${err.message}`, null);
     }
     throw err;
-  } finally {
-    await Promise.all(inFlight);
   }
 }
 
-const LIFECYCLE_ATTEMPTS = 3;
+// ---- the opt-in half (run by the import workflow's activities) ----
+
+type RowOutcome = { row: number; decided: true; imported: boolean; reasons: string[] } | { row: number; decided: false };
+
+const PAGE = 100;
 
 /**
- * One row's opt-in. The request ID is the row's, so a retry after a lifecycle
- * timeout reuses the stored evidence and the same update: it cannot count twice.
+ * Opts in up to `pagesPerCall` pages of the job's staged rows. Each decided
+ * row is deleted with its count in one transaction, so a retried call never
+ * counts a row twice (and a row's opt-in, keyed on the row, never acts twice).
  */
-async function optInRow(deps: ImportDeps, writer: JobWriter, row: number, input: OptInInput, request: { callerKeyId: string }): Promise<void> {
-  const requestId = `import-${writer.jobId}-${row}`;
-  try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await optIn(deps, writer.programId, input, { requestId, callerKeyId: request.callerKeyId });
-        break;
-      } catch (err) {
-        if (!(err instanceof LifecycleUnavailableError) || attempt >= LIFECYCLE_ATTEMPTS) {
-          throw err;
-        }
-      }
+export async function optInStagedRows(
+  deps: SubscriberDeps & { options?: Partial<ImportOptions> },
+  jobId: string,
+  heartbeat: () => void,
+): Promise<{ remaining: boolean }> {
+  const options = { ...defaultImportOptions, ...deps.options };
+  const job = await deps.db.importJob.findUniqueOrThrow({ where: { id: jobId }, select: { programId: true } });
+  for (let page = 0; page < options.pagesPerCall; page++) {
+    const rows = await deps.db.importRow.findMany({ where: { jobId }, orderBy: { row: 'asc' }, take: PAGE });
+    if (rows.length === 0) {
+      return { remaining: false };
     }
-    await writer.imported();
-  } catch (err) {
-    if (err instanceof OptInRefusedError) {
-      await writer.reject(row, err.reasons);
-    } else if (err instanceof InvalidPhoneNumberError) {
-      await writer.reject(row, [`invalid_phone: ${err.reason}`]);
-    } else if (err instanceof LifecycleUnavailableError) {
-      // Stored, and the lifecycle will still record it: not a refusal, but not confirmed either.
-      await writer.reject(row, ['lifecycle_unavailable: stored, but no worker confirmed it in time; import the row again to see its outcome']);
-    } else {
-      throw err;
+    const outcomes = await mapBounded(rows, options.concurrency, (r) => optInRow(deps, job.programId, jobId, r.row, JSON.parse(r.input) as StagedInput));
+    await recordOutcomes(deps.db, jobId, outcomes);
+    heartbeat();
+    if (outcomes.some((o) => !o.decided)) {
+      // Lifecycles are not answering: fail this attempt so Temporal backs off before the rest.
+      throw new LifecycleUnavailableError('subscriber lifecycles did not answer in time; the import resumes when they do');
     }
   }
+  return { remaining: (await deps.db.importRow.count({ where: { jobId } })) > 0 };
+}
+
+async function recordOutcomes(db: Db, jobId: string, outcomes: RowOutcome[]): Promise<void> {
+  const decided = outcomes.filter((o): o is Extract<RowOutcome, { decided: true }> => o.decided);
+  const refused = decided.filter((o) => !o.imported);
+  await db.$transaction([
+    db.importRow.deleteMany({ where: { jobId, row: { in: decided.map((o) => o.row) } } }),
+    db.importRowError.createMany({ data: refused.map((o) => ({ id: newId('ire'), jobId, row: o.row, reason: o.reasons.join('; ') })) }),
+    db.importJob.update({
+      where: { id: jobId },
+      data: { imported: { increment: decided.length - refused.length }, rejected: { increment: refused.length } },
+    }),
+  ]);
+}
+
+async function optInRow(deps: SubscriberDeps, programId: string, jobId: string, row: number, staged: StagedInput): Promise<RowOutcome> {
+  try {
+    await optIn(deps, programId, staged.input, { requestId: `import-${jobId}-${row}`, callerKeyId: staged.callerKeyId });
+    return { row, decided: true, imported: true, reasons: [] };
+  } catch (err) {
+    if (err instanceof OptInRefusedError) {
+      return { row, decided: true, imported: false, reasons: err.reasons };
+    }
+    if (err instanceof InvalidPhoneNumberError) {
+      return { row, decided: true, imported: false, reasons: [`invalid_phone: ${err.reason}`] };
+    }
+    if (err instanceof LifecycleUnavailableError) {
+      return { row, decided: false };
+    }
+    throw err;
+  }
+}
+
+export async function finishImport(db: Db, jobId: string, at: Date): Promise<void> {
+  await db.importJob.updateMany({ where: { id: jobId, status: 'running' }, data: { status: 'completed', finishedAt: at } });
 }
 
 // ---- reading jobs ----

@@ -20,7 +20,7 @@ import {
   startCampaign,
   type CampaignServices,
 } from '../../src/domain/campaigns.js';
-import { ConflictError } from '../../src/domain/errors.js';
+import { ConflictError, ProgramLintError } from '../../src/domain/errors.js';
 import { createPolicyChange, policyChangeStatus } from '../../src/domain/policies.js';
 import { logger } from '../../src/logger.js';
 import type { CampaignRunState } from '../../src/workflows/campaign.js';
@@ -30,6 +30,8 @@ import { buildProgram, buildSubscribers } from './factories.js';
 import { receivedQuery, recordingLifecycle, type Received } from './fixtures/workflows.js';
 
 const taskQueue = 'campaigns-test';
+/** A step text that passes the campaign lint: brand, sender contact (CASL) and how to opt out. */
+const text = (words: string) => `{{brand}}: ${words} Help: help@acme.example. Reply STOP to cancel.`;
 const CONCURRENCY = 4;
 const workflowsPath = fileURLToPath(new URL('./fixtures/workflows.ts', import.meta.url));
 
@@ -134,7 +136,7 @@ describe('campaign fan-out', () => {
     await startLifecycles([...active, ...optedOut], programId);
     maxInFlight = 0;
 
-    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'welcome week', steps: [{ body: 'Hi from {{brandName}}' }] }));
+    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'welcome week', steps: [{ body: text('Hi!') }] }));
     await startCampaign(services, campaign.id);
     const run = await result(campaign.id);
 
@@ -162,7 +164,7 @@ describe('campaign fan-out', () => {
     const programId = await buildProgram(testDb.db);
     const subs = await buildSubscribers(testDb.db, programId, [{}, {}, {}]);
     await startLifecycles(subs.slice(0, 2), programId);
-    const campaign = await createBroadcast(services, programId, { name: 'flash sale', body: 'Sale today', variables: {}, target: { allActive: true }, expireAfterHours: 48, atLocalTime: undefined });
+    const campaign = await createBroadcast(services, programId, { name: 'flash sale', body: text('Sale today.'), variables: {}, target: { allActive: true }, expireAfterHours: 48, atLocalTime: undefined });
     const run = await result(campaign.id);
     expect(run.steps[0]).toMatchObject({ signalled: 2, missingLifecycle: 1 });
   });
@@ -175,7 +177,7 @@ describe('campaign fan-out', () => {
       { timeZones: ['America/Chicago', 'America/Denver'] },
     ]);
     await startLifecycles(subs, programId);
-    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'morning', steps: [{ body: 'Good morning', atLocalTime: '10:00' }] }));
+    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'morning', steps: [{ body: text('Good morning.'), atLocalTime: '10:00' }] }));
     await startCampaign(services, campaign.id);
     const run = await result(campaign.id);
     const dueAt = DateTime.fromISO(run.steps[0]?.dueAt ?? '');
@@ -201,7 +203,7 @@ describe('campaign fan-out', () => {
     const campaign = await createCampaign(
       services,
       programId,
-      createCampaignSchema.parse({ name: 'drip', steps: [{ body: 'one' }, { body: 'two', delay: 'PT1S' }, { body: 'three', delay: 0.0005 }] }),
+      createCampaignSchema.parse({ name: 'drip', steps: [{ body: text('One.') }, { body: text('Two.'), delay: 'PT1S' }, { body: text('Three.'), delay: 0.0005 }] }),
     );
     await startCampaign(services, campaign.id);
     const run = await result(campaign.id);
@@ -214,7 +216,7 @@ describe('campaign fan-out', () => {
       expect(r.texts.map((t) => t.requestId)).toEqual([0, 1, 2].map((i) => `${campaign.id}:${i}`));
     }
     const template = await loadCampaignStepTemplate(testDb.db, `campaign:${campaign.id}:1`);
-    expect(template).toEqual({ campaignId: campaign.id, stepIndex: 1, body: 'two', variables: {}, skipReason: null });
+    expect(template).toEqual({ campaignId: campaign.id, stepIndex: 1, body: text('Two.'), variables: {}, skipReason: null });
   });
 });
 
@@ -223,7 +225,7 @@ describe('campaign control', () => {
     const programId = await buildProgram(testDb.db);
     const subs = await buildSubscribers(testDb.db, programId, [{}]);
     await startLifecycles(subs, programId);
-    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'pausable', steps: [{ body: 'a' }, { body: 'b', delay: 'PT1S' }] }));
+    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'pausable', steps: [{ body: text('A.') }, { body: text('B.'), delay: 'PT1S' }] }));
     await startCampaign(services, campaign.id);
     const workflowId = subs[0]?.workflowId ?? '';
     await waitFor('step 0', () => received(workflowId), (r) => r.texts.length === 1);
@@ -243,7 +245,7 @@ describe('campaign control', () => {
     const programId = await buildProgram(testDb.db);
     const subs = await buildSubscribers(testDb.db, programId, [{}]);
     await startLifecycles(subs, programId);
-    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'cancelled', steps: [{ body: 'a' }, { body: 'b', delay: 'PT1H' }] }));
+    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'cancelled', steps: [{ body: text('A.') }, { body: text('B.'), delay: 'PT1H' }] }));
     await startCampaign(services, campaign.id);
     await waitFor('step 0', () => received(subs[0]?.workflowId ?? ''), (r) => r.texts.length === 1);
 
@@ -262,7 +264,7 @@ describe('campaign control', () => {
     await startLifecycles(subs, programId);
     // Two hours from now in New York: each lifecycle holds the text until then.
     const later = DateTime.now().setZone('America/New_York').plus({ hours: 2 }).toFormat('HH:mm');
-    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'measured', steps: [{ body: 'x', atLocalTime: later }] }));
+    const campaign = await createCampaign(services, programId, createCampaignSchema.parse({ name: 'measured', steps: [{ body: text('Later.'), atLocalTime: later }] }));
     const [a, b, c] = subs.map((s) => s.id);
     const row = (subscriberId: string | undefined, status: string, errorReason: string | null) => ({
       id: randomUUID(),
@@ -285,6 +287,24 @@ describe('campaign control', () => {
     expect(progress.texts.reasons).toEqual({ 'us-fl-cap': 1, no_consent: 1 });
     expect(progress.run?.steps[0]).toMatchObject({ status: 'done', signalled: 3 });
     expect(progress.holds).toEqual({ sampledLifecycles: 3, byRule: { quiet_hours: 3 } });
+  });
+});
+
+describe('campaign creation', () => {
+  it('refuses steps that would fail the lint or name an unknown placeholder, with every reason', async () => {
+    const programId = await buildProgram(testDb.db);
+    const attempt = createCampaign(
+      services,
+      programId,
+      createCampaignSchema.parse({ name: 'sloppy', steps: [{ body: text('Fine.') }, { body: 'Big sale today!' }, { body: text('Code {{code}}.') }] }),
+    );
+    const error = await attempt.then(() => null, (err: unknown) => err);
+    expect(error).toBeInstanceOf(ProgramLintError);
+    const reasons = (error as ProgramLintError).reasons;
+    expect(reasons).toContain('step 3: unknown template variable {{code}}');
+    expect(reasons.filter((r) => r.startsWith('step 2 (US)')).map((r) => r.split(':')[1]?.trim())).toEqual(['brand_missing', 'opt_out_missing']);
+    expect(reasons.some((r) => r.startsWith('step 1'))).toBe(false);
+    expect(await testDb.db.campaign.count({ where: { programId } })).toBe(0);
   });
 });
 

@@ -8,6 +8,7 @@ import { createApp } from '../../src/api/app.js';
 import { campaignRoutes } from '../../src/api/routes/campaigns.js';
 import { importRoutes } from '../../src/api/routes/imports.js';
 import { policyRoutes } from '../../src/api/routes/policies.js';
+import type { ImportJobView } from '../../src/domain/imports.js';
 import { createApiKey } from '../../src/domain/keys.js';
 import type { TestDb } from '../helpers/db.js';
 import { installNetworkGuard } from '../helpers/api.js';
@@ -65,4 +66,16 @@ export async function startBulkApi(env: TestWorkflowEnvironment, testDb: TestDb,
       await worker.stop();
     },
   };
+}
+
+/** Polls an import until it is no longer running. */
+export async function finishedImport(api: BulkHarness, id: string, timeoutMs = 1_100_000): Promise<ImportJobView> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await api.get<ImportJobView>(`/v1/imports/${id}`)).body;
+    if (job.status !== 'running' || Date.now() > until) {
+      return job;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

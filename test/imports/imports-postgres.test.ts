@@ -9,7 +9,7 @@ import type { ImportJobView } from '../../src/domain/imports.js';
 import { createPostgresTestDb, type TestDb } from '../helpers/db.js';
 import { buildProgram } from '../helpers/lifecycle.js';
 import { createDevServer } from '../helpers/temporal.js';
-import { startBulkApi, type BulkHarness } from './harness.js';
+import { finishedImport, startBulkApi, type BulkHarness } from './harness.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const lines = readFileSync(resolve(root, '../shared/data/subscribers-import.csv'), 'utf8').split('\n');
@@ -22,6 +22,8 @@ const csv = [line(1), ...picked.map(line)].join('\n');
 let env: TestWorkflowEnvironment;
 let testDb: TestDb;
 let api: BulkHarness;
+
+const finished = (id: string) => finishedImport(api, id);
 
 beforeAll(async () => {
   env = await createDevServer();
@@ -39,8 +41,8 @@ describe('import on PostgreSQL', () => {
   it('imports the good rows and explains the rest by row number', async () => {
     const program = await buildProgram(testDb.db, { allowedCountries: JSON.stringify(['US', 'CA', 'GB', 'AU']), languages: JSON.stringify(['en', 'es', 'fr']) });
     const res = await api.post(`/v1/programs/${program.id}/imports`, csv, 'text/csv');
-    expect(res.status).toBe(201);
-    const job = res.body as unknown as ImportJobView;
+    expect(res.status).toBe(202);
+    const job = await finished(String(res.body.id));
     expect(job.counts).toEqual({ total: 34, imported: 29, rejected: 4, duplicates: 1 });
 
     const errors = await api.get<{ items: { row: number; reason: string }[] }>(`/v1/imports/${job.id}/errors`);

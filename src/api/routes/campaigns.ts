@@ -86,12 +86,12 @@ export function campaignRoutes(deps: { db: Db; client: Client; taskQueue: string
       operationId: 'createCampaign',
       summary: 'Create a drip campaign (draft)',
       description:
-        "Each step waits `delay` after the previous one and may name `atLocalTime` to go out at that time of day in each subscriber's own time zone. Every text still passes the subscriber's lifecycle: consent, quiet hours and caps decide whether and when it is sent.",
+        "Each step is rendered and linted for every country of the program first; a step that would fail is refused with 422 and the reasons. Each step waits `delay` after the previous one and may name `atLocalTime` to go out at that time of day in each subscriber's own time zone. Every text still passes the subscriber's lifecycle: consent, quiet hours and caps decide whether and when it is sent.",
       roles: ['marketer'],
       params: programParams,
       body: createCampaignSchema,
       idempotent: true,
-      problems: ['not-found'],
+      problems: ['not-found', 'program-lint-failed'],
       responses: { 201: { description: 'Created as a draft', schema: campaignSchema } },
       handle: async ({ params, body }) => {
         const campaign = await createCampaign(services, params.programId, body);
@@ -107,7 +107,7 @@ export function campaignRoutes(deps: { db: Db; client: Client; taskQueue: string
       params: programParams,
       body: createBroadcastSchema,
       idempotent: true,
-      problems: ['not-found'],
+      problems: ['not-found', 'program-lint-failed'],
       responses: { 201: { description: 'Created and started', schema: campaignSchema } },
       handle: async ({ params, body }) => {
         const campaign = await createBroadcast(services, params.programId, body);

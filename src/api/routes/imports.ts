@@ -52,20 +52,20 @@ export function importRoutes(deps: ImportRouteDeps): ApiRoutes {
         `Columns: ${IMPORT_COLUMNS.join(',')} (required: ${REQUIRED_COLUMNS.join(', ')}).`,
         "Each row is checked with its original consent source and evidence; a row that fails is refused with its row number and reason and leaves no trace.",
         'Rows that pass become subscribers with source `import`: their consent counts as given, so they get the welcome and disclosure, not a confirmation request.',
-        'The upload is read as a stream and answered when every row is decided: 201 with the counts, even when some rows were refused.',
+        'The upload is read as a stream and answered with 202 once read: refused rows are already counted; the import then opts the staged rows in, and GET /v1/imports/{importId} shows the progress until `completed`.',
         'A file that cannot be read at all (not CSV, required columns missing) is refused with 400 and nothing is imported.',
       ].join(' '),
       roles: ['marketer'],
       params: programParams,
       problems: ['not-found', 'unsupported-media-type'],
-      responses: { 201: { description: 'The finished import', schema: importJobSchema } },
+      responses: { 202: { description: 'Read and checked; the opt-ins are under way', schema: importJobSchema } },
       handle: async ({ params, caller, req }) => {
         if (!req.is('text/csv')) {
           throw new ApiProblem('unsupported-media-type', 'send the file as Content-Type: text/csv');
         }
         try {
           const job = await importSubscribers({ ...deps, newId }, params.programId, req, { callerKeyId: caller.keyId });
-          return { status: 201, body: job, headers: { Location: `/v1/imports/${job.id}` } };
+          return { status: 202, body: job, headers: { Location: `/v1/imports/${job.id}` } };
         } catch (err) {
           if (err instanceof ImportFileError) {
             throw new ApiProblem('validation', err.message, { importId: err.importId });
