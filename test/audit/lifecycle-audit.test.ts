@@ -24,6 +24,7 @@ import {
   eventually,
   ledgerTypes,
   optIn,
+  outbound,
   PHONE_HASH_KEY,
   reply,
   startLifecycle,
@@ -99,16 +100,18 @@ describe('a full lifecycle, audited', () => {
     programId = program.id;
     phone = subscriber.phoneE164 ?? '';
 
+    // Each step waits for the lifecycle to record the last one: the person answers what they received.
+    const recorded = (type: string) => eventually(async () => expect(await ledgerTypes(h.db, subscriber.id)).toContain(type));
     expect((await optIn(h, handle, subscriber)).state).toBe('pending');
-    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(1));
+    await recorded('confirmation_requested');
     await reply(h, handle, subscriber, 'YES', { keyword: 'confirm' });
-    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(2));
+    await recorded('disclosure_sent');
     await enqueueMarketing(h, handle, subscriber, 'weekend');
-    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(3));
+    await eventually(async () => expect((await outbound(h.db, subscriber.id)).filter((o) => o.kind === 'marketing' && o.sentAt)).toHaveLength(1));
     await reply(h, handle, subscriber, 'HELP', { keyword: 'help' });
-    await eventually(async () => expect(await ledgerTypes(h.db, subscriber.id)).toContain('help_sent'));
+    await recorded('help_sent');
     await reply(h, handle, subscriber, 'STOP', { keyword: 'stop' });
-    await eventually(async () => expect(await ledgerTypes(h.db, subscriber.id)).toContain('opt_out_confirmation_sent'));
+    await recorded('opt_out_confirmation_sent');
   });
 
   it('reads back as a timeline with every event and text in order and a valid chain', async () => {
