@@ -23,6 +23,14 @@ describe('retention', () => {
     await seedStory(t.db, programId, optedOut);
     await seedStory(t.db, programId, active);
     await seedStory(t.db, programId, recent, 3 * 365 * 24 * 60);
+    for (const subscriberId of [optedOut, active]) {
+      await t.db.optInEvidence.create({
+        data: {
+          id: `evd_${subscriberId}`, requestId: `req_${subscriberId}`, subscriberId, programId, source: 'web_form', consentType: 'express_written',
+          consentAt: new Date('2026-11-02T15:00:00Z'), evidence: '{"formRef":"footer"}', personal: '{"ip":"203.0.113.7"}',
+        },
+      });
+    }
   });
   afterAll(async () => {
     await t?.cleanup();
@@ -45,7 +53,7 @@ describe('retention', () => {
       evidenceCutoff: '2027-01-01T00:00:00.000Z',
       bodyCutoff: '2031-10-03T00:00:00.000Z',
       subscribersWithEvidenceExpired: 1,
-      evidenceRowsDeleted: 1,
+      evidenceRowsDeleted: 2,
       outboundBodiesCleared: 12,
       inboundBodiesCleared: 6,
       simulatedMessagesDeleted: 12,
@@ -55,6 +63,12 @@ describe('retention', () => {
     const applied = await enforceRetention(t.db, policy, at, false);
     expect(applied).toEqual({ ...dry, dryRun: false });
     expect(await t.db.consentEvidence.count()).toBe(2);
+    expect(await t.db.optInEvidence.findMany({ orderBy: { id: 'asc' }, select: { subscriberId: true, personal: true, evidence: true } })).toEqual(
+      [
+        { subscriberId: optedOut, personal: '{}', evidence: '{"formRef":"footer"}' },
+        { subscriberId: active, personal: '{"ip":"203.0.113.7"}', evidence: '{"formRef":"footer"}' },
+      ].sort((a, b) => (`evd_${a.subscriberId}` < `evd_${b.subscriberId}` ? -1 : 1)),
+    );
     expect(await t.db.outboundMessage.count({ where: { body: { not: null } } })).toBe(0);
     expect(await t.db.simulatedMessage.count()).toBe(0);
     expect(await t.db.consentEvent.count()).toBe(before);
