@@ -108,6 +108,8 @@ async function createProgram(api: Api): Promise<string> {
     privacyUrl: 'https://harbor.example/privacy',
     privacyVersion: '2026-09',
     sender: { type: 'simulated' },
+    // The simulator can take more than a real long code's pace; the import's welcome texts go faster.
+    messagesPerSecond: 50,
     allowedCountries: ['US', 'CA', 'GB', 'AU'],
     languages: ['en', 'es', 'fr'],
     keywords: { join: ['COFFEE'] },
