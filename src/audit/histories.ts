@@ -63,11 +63,31 @@ function startTime(history: History): number {
   return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
 }
 
-/** The history as text, payload bytes decoded as UTF-8, for searching. */
+/**
+ * Every string and every payload's bytes (as UTF-8) in the history, one per
+ * line, for searching. Not JSON.stringify: the proto messages' own toJSON
+ * turns payload bytes into base64, where a number hides from a text search.
+ */
 export function historyText(history: History): string {
-  return JSON.stringify(history, (_key, value: unknown) =>
-    value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : typeof value === 'bigint' ? value.toString() : value,
-  );
+  const out: string[] = [];
+  collectText(history, out);
+  return out.join('\n');
+}
+
+function collectText(value: unknown, out: string[]): void {
+  if (value instanceof Uint8Array) {
+    out.push(Buffer.from(value).toString('utf8'));
+  } else if (typeof value === 'string') {
+    out.push(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) {
+      collectText(v, out);
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) {
+      collectText(v, out);
+    }
+  }
 }
 
 export interface Needle {

@@ -247,6 +247,29 @@ describe('erasure', () => {
   });
 });
 
+describe('erasure of a history that leaked the number', () => {
+  it('finds the number in a run and deletes that run from Temporal', async () => {
+    const programId = await buildBareProgram(h.db);
+    const phone = '+13125550188';
+    const subscriberId = await buildBareSubscriber(h.db, programId, { phoneE164: phone, phoneHash: phoneHash(phone, PHONE_HASH_KEY), workflowId: `leaky-${randomUUID()}` });
+    const { workflowId } = await h.db.subscriber.findUniqueOrThrow({ where: { id: subscriberId } });
+    // A workflow started the way no consentline code starts one: the number in its memo.
+    await env.client.workflow.start('waitAndReport', { taskQueue: 'nobody-polls', workflowId, args: [60_000], memo: { note: `call ${phone}` } });
+
+    const report = await eraseSubscriberData(
+      { db: h.db, client: env.client, phoneHashKey: PHONE_HASH_KEY, now: () => new Date() },
+      { target: { subscriberId }, reason: 'data subject request', requestedBy: 'dpo' },
+    );
+
+    const [erased] = report.subscribers;
+    expect(erased?.workflowTerminated).toBe(true);
+    expect(erased?.historiesDeleted.map((d) => d.label).sort()).toEqual(['E.164', 'digits', 'national digits']);
+    expect(JSON.stringify(report)).not.toContain(phone.slice(2));
+    // The server deletes asynchronously, visibility last.
+    await eventually(async () => expect(await fetchRunHistories(env.client, workflowId)).toEqual([]), 90_000);
+  });
+});
+
 describe('replay across continue-as-new', () => {
   it('fetches and replays every run of a lifecycle that continued as new', async () => {
     const program = await buildProgram(h.db, { doubleOptIn: false });
