@@ -1,7 +1,7 @@
 // A subscriber workflow's histories, every run of its workflow ID: the runs
 // chained by continue-as-new (walked back from the latest through each start
 // event's link) and, where the server has visibility, earlier separate runs.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 
 export type History = temporal.api.history.v1.IHistory;
@@ -28,17 +28,38 @@ export async function fetchRunHistories(client: Client, workflowId: string): Pro
     runId = started?.continuedExecutionRunId || undefined;
   }
   for (const other of runIds) {
-    runs.set(other, { workflowId, runId: other, history: await client.workflow.getHandle(workflowId, other).fetchHistory() });
+    const history = await historyIfKept(client, workflowId, other);
+    if (history) {
+      runs.set(other, { workflowId, runId: other, history });
+    }
   }
 
   return [...runs.values()].sort((a, b) => startTime(a.history) - startTime(b.history));
+}
+
+// Visibility outlives a history for a while after retention or deletion removed it.
+async function historyIfKept(client: Client, workflowId: string, runId: string): Promise<History | null> {
+  try {
+    return await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  } catch (err) {
+    if (isNotFound(err)) {
+      return null;
+    }
+    throw err;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const GRPC_NOT_FOUND = 5;
+  const cause = (err as { cause?: unknown })?.cause;
+  return err instanceof WorkflowNotFoundError || (isGrpcServiceError(cause) && cause.code === GRPC_NOT_FOUND);
 }
 
 async function latestRunId(client: Client, workflowId: string): Promise<string | undefined> {
   try {
     return (await client.workflow.getHandle(workflowId).describe()).runId;
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
+    if (isNotFound(err)) {
       return undefined;
     }
     throw err;
