@@ -186,20 +186,21 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
     return done.eventId;
   }
 
-  async function optIn(request: OptInRequest, resubscribe: boolean): Promise<OptInResult> {
+  /** Records the opt-in, answers the caller (`answer`) as soon as it is recorded, then texts. */
+  async function optIn(request: OptInRequest, resubscribe: boolean, answer: (r: OptInResult) => void): Promise<void> {
     const done = await acts.recordOptIn({ ref, request, at: nowIso(), resubscribe });
     s.settings = done.settings;
     s.consentType = done.consentType;
     s.cycleKey = request.requestId;
     s.clarificationSent = false;
     setState(done.state);
+    answer({ state: done.state, refusedReasons: done.refusedReasons });
     if (done.state === 'pending') {
       s.confirmationDeadline = confirmationDeadlineFrom(Date.now(), done.settings);
       await sendReply('confirmation_request', `confirmation-request:${request.requestId}`);
     } else if (done.state === 'active') {
       await activated(done.consentExpiresAt, `welcome:${request.requestId}`);
     }
-    return { state: done.state, refusedReasons: done.refusedReasons };
   }
 
   async function confirm(inboundId: string): Promise<void> {
@@ -214,17 +215,24 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
     await sendReply('welcome', welcomeKey);
   }
 
-  async function optOut(key: string, source: string, evidence: Record<string, string | null>, reply: boolean) {
+  /** Records the opt-out, answers (`answer`) once it is in the ledger, then the one confirmation text. */
+  async function optOut(
+    key: string,
+    source: string,
+    evidence: Record<string, string | null>,
+    reply: boolean,
+    answer: (ledgerEventId: string | null) => void = () => undefined,
+  ): Promise<void> {
     if (s.consentState === 'opted_out') {
-      return null;
+      answer(null);
+      return;
     }
     const type: LedgerEventType = source === 'carrier' ? 'carrier_opt_out' : 'opted_out';
-    const eventId = await change(type, 'opted_out', key, source, evidence);
+    answer(await change(type, 'opted_out', key, source, evidence));
     await closeOutbox('opted out');
     if (reply) {
       await sendReply('stop_confirmation', `stop-confirmation:${key}`);
     }
-    return eventId;
   }
 
   /** Consent is gone: every queued text is recorded as skipped, none dropped silently. */
@@ -244,14 +252,14 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
 
   async function run(command: Command): Promise<void> {
     switch (command.type) {
-      case 'optIn':
-        optInResults.set(command.request.requestId, await runOptIn(command.request));
-        return;
+      case 'optIn': {
+        const { requestId } = command.request;
+        return runOptIn(command.request, (result) => optInResults.set(requestId, result));
+      }
       case 'optOut': {
         const { requestId, source, reason } = command.request;
-        const eventId = await optOut(`opt-out:${requestId}`, source, { requestId, reason }, source !== 'carrier');
-        optOutResults.set(requestId, { state: s.consentState, ledgerEventId: eventId });
-        return;
+        const answer = (ledgerEventId: string | null) => optOutResults.set(requestId, { state: s.consentState, ledgerEventId });
+        return optOut(`opt-out:${requestId}`, source, { requestId, reason }, source !== 'carrier', answer);
       }
       case 'inbound':
         return runInbound(command.signal);
@@ -263,12 +271,13 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
     }
   }
 
-  async function runOptIn(request: OptInRequest): Promise<OptInResult> {
+  async function runOptIn(request: OptInRequest, answer: (r: OptInResult) => void): Promise<void> {
     if (s.consentState === 'active' || s.consentState === 'pending' || s.consentState === 'paused') {
       // Already subscribed or waiting for the reply: a repeated sign-up changes nothing.
-      return { state: s.consentState, refusedReasons: [] };
+      answer({ state: s.consentState, refusedReasons: [] });
+      return;
     }
-    return optIn(request, s.consentState === 'opted_out');
+    await optIn(request, s.consentState === 'opted_out', answer);
   }
 
   async function runInbound(signal: InboundSignal): Promise<void> {
@@ -286,7 +295,7 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
       case 'start':
         return runYes(signal);
       default:
-        if (signal.ambiguous && !s.clarificationSent) {
+        if (signal.ambiguous && !s.clarificationSent && hasConsent(s.consentState)) {
           // FCC 24-24: one text may ask what an unclear reply meant, once.
           s.clarificationSent = true;
           await sendReply('clarification', `clarification:${inboundId}`);
@@ -316,7 +325,7 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
       evidenceId: inboundId,
       occurredAt: nowIso(),
     };
-    await optIn(request, s.consentState === 'opted_out');
+    await optIn(request, s.consentState === 'opted_out', () => undefined);
   }
 
   async function runPolicyChange(policy: PolicyChangeSignal): Promise<void> {
@@ -578,6 +587,11 @@ export async function subscriberLifecycle(input: LifecycleInput): Promise<void> 
 function shouldContinueAsNew(input: LifecycleInput): boolean {
   const info = workflowInfo();
   return info.continueAsNewSuggested || (input.maxHistoryLength !== undefined && info.historyLength >= input.maxHistoryLength);
+}
+
+/** Someone who could still be texted: the one an unclear reply might be revoking. */
+function hasConsent(state: ConsentState): boolean {
+  return state === 'active' || state === 'pending' || state === 'paused';
 }
 
 function effectiveKeyword(signal: InboundSignal): InboundSignal['keyword'] {

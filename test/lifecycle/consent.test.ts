@@ -130,8 +130,10 @@ describe('opt-in', () => {
   it('single opt-in: active at once with the welcome text', async () => {
     const { subscriber, handle } = await subscribed();
     const phone = subscriber.phoneE164 ?? '';
-    await eventually(async () => expect(h.carrier.to(phone)).toHaveLength(1));
-    expect(await ledgerTypes(h.db, subscriber.id)).toEqual(['opt_in_requested', 'confirmed', 'disclosure_sent']);
+    await eventually(async () =>
+      expect(await ledgerTypes(h.db, subscriber.id)).toEqual(['opt_in_requested', 'confirmed', 'disclosure_sent']),
+    );
+    expect(h.carrier.to(phone)).toHaveLength(1);
     expect((await handle.query(stateQuery)).consentState).toBe('active');
   });
 
@@ -158,8 +160,10 @@ describe('opt-in', () => {
     const first = await optIn(h, handle, subscriber, { requestId: 'req-repeat' });
     const again = await optIn(h, handle, subscriber, { requestId: 'req-repeat' });
     expect(again).toEqual(first);
-    await eventually(async () => expect(h.carrier.to(subscriber.phoneE164 ?? '')).toHaveLength(1));
-    expect(await ledgerTypes(h.db, subscriber.id)).toEqual(['opt_in_requested', 'confirmation_requested']);
+    await eventually(async () =>
+      expect(await ledgerTypes(h.db, subscriber.id)).toEqual(['opt_in_requested', 'confirmation_requested']),
+    );
+    expect(h.carrier.to(subscriber.phoneE164 ?? '')).toHaveLength(1);
   });
 });
 

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { historiesDir } from './record.js';
@@ -17,9 +18,8 @@ describe('replay of recorded lifecycle histories', () => {
   });
 
   it.each(files)('%s replays without nondeterminism', async (file) => {
-    const history: unknown = JSON.parse(readFileSync(resolve(historiesDir, file), 'utf8'));
-    await expect(
-      Worker.runReplayHistory({ workflowsPath, replayName: file }, history as Parameters<typeof Worker.runReplayHistory>[1]),
-    ).resolves.toBeUndefined();
+    // Saved as the SDK's own JSON form of the History message (record.ts); fromObject restores its types.
+    const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(resolve(historiesDir, file), 'utf8')));
+    await expect(Worker.runReplayHistory({ workflowsPath, replayName: file }, history)).resolves.toBeUndefined();
   });
 });

@@ -139,6 +139,9 @@ describe('send windows', () => {
       expect(state.pending[0]?.heldUntil).toBe(expected.toUTC().toISO());
       expect(state.status).toContain(`held until 08:00 ${zone}`);
     });
+    // The same line is the workflow's current details in the Temporal UI.
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toMatch(new RegExp(`^active · next text held until 08:00 ${zone} \\(`));
     expect(await sentOf(subscriber.id, 'marketing')).toHaveLength(0);
 
     await env.sleep(10 * HOUR);
