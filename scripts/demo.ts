@@ -217,9 +217,9 @@ function pickHandsets(csv: string, refused: Map<number, string>): Omit<Handsets,
   return { stop, help, plain };
 }
 
-async function simulateReplies(api: Api, programId: string, picked: Omit<Handsets, 'yes'>): Promise<Handsets> {
+async function simulateReplies(api: Api, programId: string, picked: Omit<Handsets, 'yes'>, waitSeconds: number): Promise<Handsets> {
   const yes = '+13125550187';
-  const optIn = await api.call<{ state: string }>('POST', `/v1/programs/${programId}/subscribers`, {
+  const signUp = {
     phone: yes,
     source: 'web_form',
     consentType: 'express_written',
@@ -228,7 +228,22 @@ async function simulateReplies(api: Api, programId: string, picked: Omit<Handset
     ip: '203.0.113.50',
     userAgent: 'Mozilla/5.0 (demo)',
     pageUrl: 'https://harbor.example/sms-signup',
-  });
+  };
+  // A busy engine may answer 503 (stored, not yet confirmed): retry with the same Idempotency-Key, as the API asks.
+  const idempotency = { headers: { 'idempotency-key': `demo-sign-up-${programId}` } };
+  const optIn = await waitFor(
+    waitSeconds,
+    () => api.call<{ state: string }>('POST', `/v1/programs/${programId}/subscribers`, signUp, idempotency).catch((err: unknown) => {
+      if (err instanceof DemoError && err.message.includes('→ 503')) {
+        return null;
+      }
+      throw err;
+    }),
+    (r) => r !== null,
+  );
+  if (!optIn) {
+    throw new DemoError(`the lifecycle of the new sign-up did not answer within ${waitSeconds} s`);
+  }
   say(`new web sign-up ${mask(yes)} → ${optIn.state} (a confirmation request was texted)`);
   const handsets: Handsets = { yes, ...picked };
   for (const [from, body] of [
@@ -338,7 +353,7 @@ async function main(options: Options): Promise<void> {
     await runDrip(api, programId, waitSeconds);
 
     title('4. Subscribers reply from their phones (simulated carrier)');
-    const handsets = await simulateReplies(api, programId, pickHandsets(options.csv, refused));
+    const handsets = await simulateReplies(api, programId, pickHandsets(options.csv, refused), waitSeconds);
 
     title(`5. Twilio-shaped webhooks from ${options.inbound}, signed`);
     await replayTwilioWebhooks(config, base, options.inbound);
