@@ -258,6 +258,21 @@ async function simulateReplies(api: Api, programId: string, picked: Omit<Handset
   return handsets;
 }
 
+/** Replies reach each lifecycle behind whatever it is sending: wait (bounded) until they took effect. */
+async function awaitReplies(db: Db, programId: string, handsets: Handsets, waitSeconds: number): Promise<void> {
+  const expected: [string, string][] = [
+    [handsets.yes, 'active'],
+    [handsets.stop, 'opted_out'],
+    [handsets.plain, 'opted_out'],
+  ];
+  const states = () =>
+    Promise.all(expected.map(async ([e164]) => (await db.subscriber.findFirst({ where: { programId, phoneE164: e164 }, select: { consentState: true } }))?.consentState));
+  const now = await waitFor(waitSeconds, states, (got) => got.every((state, i) => state === expected[i]?.[1]));
+  for (const [i, [e164, want]] of expected.entries()) {
+    say(`  ${mask(e164)} is now ${now[i] ?? 'unknown'}${now[i] === want ? '' : ` (expected ${want}; still queued behind its sends)`}`);
+  }
+}
+
 function mask(e164: string): string {
   return `${e164.slice(0, 2)}…${e164.slice(-4)}`;
 }
@@ -354,6 +369,8 @@ async function main(options: Options): Promise<void> {
 
     title('4. Subscribers reply from their phones (simulated carrier)');
     const handsets = await simulateReplies(api, programId, pickHandsets(options.csv, refused), waitSeconds);
+
+    await awaitReplies(db, programId, handsets, waitSeconds);
 
     title(`5. Twilio-shaped webhooks from ${options.inbound}, signed`);
     await replayTwilioWebhooks(config, base, options.inbound);
