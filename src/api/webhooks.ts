@@ -172,7 +172,13 @@ type ProgramRow = { id: string; keywords: string };
  */
 async function programFor(db: Db, form: InboundForm, hash: string | null): Promise<ProgramRow | null> {
   const senders = [form.To, form.MessagingServiceSid].filter((v): v is string => Boolean(v));
-  const programs = await db.program.findMany({ where: { senderValue: { in: senders } }, orderBy: { createdAt: 'asc' }, select: { id: true, keywords: true } });
+  // A simulated program without a number of its own sends from SIMULATED_FROM.
+  const simulatedDefault = senders.includes(SIMULATED_FROM) ? [{ senderType: 'simulated', senderValue: null }] : [];
+  const programs = await db.program.findMany({
+    where: { OR: [{ senderValue: { in: senders } }, ...simulatedDefault] },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, keywords: true },
+  });
   if (programs.length <= 1 || !hash) {
     return programs[0] ?? null;
   }

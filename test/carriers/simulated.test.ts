@@ -1,6 +1,7 @@
 // The embedded setup end to end: the simulated carrier sending through a paced
 // sender worker, its signed status callbacks arriving at the real status
 // webhook, and a reply typed into the simulator reaching the lifecycle.
+import { SIMULATED_FROM } from '../../src/carriers/sender.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -143,5 +144,18 @@ describe('simulated carrier, paced sender workers and the simulator', () => {
     senders = await pool.refresh();
     expect(senders.find((s) => s.key === senderKey(tollFree))?.messagesPerSecond).toBe(2);
     expect(senders).toHaveLength(2);
+  });
+
+  it('routes a reply to a simulated program that has no number of its own (it sends from the simulator default)', async () => {
+    const plain = await createProgram(t.db, { senderType: 'simulated', senderValue: null });
+    const res = await fetch(`${publicBaseUrl}/sim/reply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+13125550143', body: 'HELP', to: SIMULATED_FROM }),
+    });
+    expect(res.status).toBe(202);
+    const { messageSid } = (await res.json()) as { messageSid: string };
+    const inbound = await t.db.inboundMessage.findUniqueOrThrow({ where: { providerSid: messageSid } });
+    expect(inbound).toMatchObject({ programId: plain.id, keyword: 'help' });
   });
 });
