@@ -1,7 +1,7 @@
 // What one subscriber costs Temporal per month: a month with 4 drip texts and
 // 1 opt-out reminder on the time-skipping server, then the history's event
 // count and size as the server reports them.  Run: npm run bench:history
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import { stateQuery } from '../src/workflows/messages.js';
 import { createSqliteTestDb } from '../test/helpers/db.js';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     const history = await handle.fetchHistory();
     const events = history.events?.length ?? 0;
     // The time-skipping server does not report historySizeBytes: measure the history as the server stores it.
-    const bytes = temporal.api.history.v1.History.encode(history).finish().length;
+    const bytes = proto.temporal.api.history.v1.History.encode(history).finish().length;
     const jsonBytes = Buffer.byteLength(JSON.stringify(history));
     console.log(`subscriber month: ${sent('marketing')} drip texts, ${sent('reminder')} reminder, ${sent('welcome')} welcome; state ${state.consentState}`);
     console.log(`history events per month: ${events}`);
