@@ -25,8 +25,13 @@ export const redactedFields = [
   'req.headers["x-twilio-signature"]',
 ];
 
+// An unknown LOG_LEVEL falls back to info here; loadConfig() then reports it
+// as a one-line configuration error instead of pino throwing at import.
+const configuredLevel = process.env.LOG_LEVEL ?? 'info';
+const level = Object.hasOwn(pino.levels.values, configuredLevel) || configuredLevel === 'silent' ? configuredLevel : 'info';
+
 export const logger = pino({
-  level: process.env.LOG_LEVEL ?? 'info',
+  level,
   redact: { paths: redactedFields, censor: '[redacted]' },
   base: { app: 'consentline' },
 });

@@ -19,7 +19,9 @@ await runMain(async (config) => {
   }
   const stopDevServer = async () => devServer?.stop();
   try {
-    await migrate(config.databaseUrl);
+    await migrate(config.databaseUrl).catch((err: unknown) => {
+      throw new Error(`DATABASE_URL: cannot migrate the ${config.databaseProvider} database (${(err as Error).message.split('\n')[0]})`);
+    });
     const rt = await createRuntime(config);
     const worker = await startWorker(rt);
     const stopApi = await startApi(rt, apiExtras(rt));

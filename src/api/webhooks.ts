@@ -358,6 +358,15 @@ const simOutbox = z.object({
  */
 export function createSimulatorRouter(deps: SimulatorRouterDeps): Router {
   const router = Router();
+  // The handset side can fake a subscriber's reply and shows whole numbers and
+  // bodies: it answers only callers on this machine.
+  router.use('/sim', (req, _res, next) => {
+    const from = req.socket.remoteAddress ?? '';
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(from)) {
+      throw new ApiProblem('forbidden', 'the simulated carrier answers only on this machine (loopback)');
+    }
+    next();
+  });
   router.post('/sim/reply', express.json({ limit: '16kb' }), async (req, res) => {
     const input = simReply.safeParse(req.body);
     if (!input.success) {

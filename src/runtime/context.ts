@@ -9,6 +9,7 @@ import { TwilioCarrier } from '../carriers/twilio.js';
 import type { Carrier } from '../carriers/types.js';
 import { withConsentGuard } from '../activities/lifecycle/consent-guard.js';
 import { createDb, type Db } from '../db/client.js';
+import { databaseMessage } from '../db/errors.js';
 import { loadPhoneHashKey } from '../identity.js';
 import { logger, type Logger } from '../logger.js';
 import { connectClient } from '../temporal/connection.js';
@@ -25,8 +26,20 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: Config): Promise<Runtime> {
+/** Opens the database and proves it answers; a failure names DATABASE_URL. */
+async function openDb(config: Config): Promise<Db> {
   const db = createDb(config.databaseUrl);
+  try {
+    await db.$queryRawUnsafe('SELECT 1');
+    return db;
+  } catch (err) {
+    await db.$disconnect().catch(() => undefined);
+    throw new Error(`DATABASE_URL: cannot use the ${config.databaseProvider} database (${databaseMessage(err).split('\n').pop()})`);
+  }
+}
+
+export async function createRuntime(config: Config): Promise<Runtime> {
+  const db = await openDb(config);
   const phoneHashKey = loadPhoneHashKey(config.PHONE_HASH_KEY, join(config.DATA_DIR, 'phone-hash.key'));
   const simulatorSecret =
     config.carrier === 'simulated' ? loadSimulatorSecret(undefined, join(config.DATA_DIR, 'simulator-secret')) : null;

@@ -53,6 +53,9 @@ function installTemporalLogging(logger: Logger): void {
     ERROR: 'error',
   };
   Runtime.install({
+    // runMain owns Ctrl-C and SIGTERM: it stops the API, the workers and the
+    // dev server in order. The SDK's own handlers would race it.
+    shutdownSignals: [],
     logger: new DefaultLogger('WARN', (entry) => {
       logger[levels[entry.level]]({ temporal: entry.meta }, entry.message);
     }),

@@ -1,6 +1,7 @@
 // The embedded Temporal: the CLI dev server persisting to a SQLite file under
 // the data folder, with the Web UI and consentline's search attributes.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +52,43 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
   throw new Error(`the Temporal dev server did not open port ${port} within ${timeoutMs / 1000}s`);
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A dev server left behind by a previous run that was killed (kill -9 gives
+ * no chance to stop the child) still holds the ports and the database file.
+ * It is ours when its command line names our database file: stop it, so this
+ * run can start its own on the same data.
+ */
+async function stopLeftover(pidFile: string, dbFile: string): Promise<void> {
+  if (!existsSync(pidFile)) {
+    return;
+  }
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const cmdline = Number.isInteger(pid) && existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+  if (alive(pid) && cmdline.includes(dbFile)) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && alive(pid); i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (alive(pid)) {
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+  rmSync(pidFile, { force: true });
+}
+
 export async function startDevServer(opts: { dataDir: string; port: number; uiPort: number }): Promise<DevServer> {
+  const dbFile = resolve(opts.dataDir, 'temporal.db');
+  const pidFile = resolve(opts.dataDir, 'temporal-dev.pid');
+  await stopLeftover(pidFile, dbFile);
   if (await portOpen(opts.port)) {
     throw new Error(`port ${opts.port} is already in use: stop what runs there, or set TEMPORAL_ADDRESS to use it`);
   }
@@ -62,17 +99,18 @@ export async function startDevServer(opts: { dataDir: string; port: number; uiPo
     '--ip', '127.0.0.1',
     '--port', String(opts.port),
     '--ui-port', String(opts.uiPort),
-    '--db-filename', resolve(opts.dataDir, 'temporal.db'),
+    '--db-filename', dbFile,
     '--log-level', 'error',
     ...allSearchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  writeFileSync(pidFile, `${child.pid ?? ''}\n`);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   try {
-    await waitForPort(opts.port, child, 30_000);
+    await waitForPort(opts.port, child, 60_000);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n${stderr}`);
@@ -89,6 +127,7 @@ export async function startDevServer(opts: { dataDir: string; port: number; uiPo
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      rmSync(pidFile, { force: true });
     },
   };
 }
