@@ -1,5 +1,6 @@
 // Database rows → the shapes the compliance rules and the workflow decide with.
-import type { ConsentRecord, ConsentType, Jurisdiction, Language, ProgramKeywords, ProgramRules } from '../../compliance/types.js';
+import type { ConsentRecord, ConsentType, Jurisdiction, Language, ProgramRules } from '../../compliance/types.js';
+import { toProgramRules } from '../../domain/programs.js';
 import type { Db } from '../../db/client.js';
 import type { LifecycleSettings } from '../../workflows/lifecycle/state.js';
 import type { ConsentState } from '../../workflows/messages.js';
@@ -52,30 +53,9 @@ export function settingsOf(program: ProgramRow): LifecycleSettings {
   };
 }
 
+/** The rules' view of a program: the one mapping in src/domain/programs.ts. */
 export function programRules(program: ProgramRow): ProgramRules {
-  const quietHours =
-    program.quietHoursStart && program.quietHoursEnd ? { start: program.quietHoursStart, end: program.quietHoursEnd } : null;
-  const frequencyCap =
-    program.frequencyCapCount !== null && program.frequencyCapHours !== null
-      ? { count: program.frequencyCapCount, perHours: program.frequencyCapHours }
-      : null;
-  return {
-    brandName: program.brandName,
-    programName: program.name,
-    description: program.description,
-    frequencyText: program.frequencyText,
-    helpContact: program.helpContact,
-    termsUrl: program.termsUrl,
-    privacyUrl: program.privacyUrl,
-    category: program.category === 'transactional' || program.category === 'informational' ? program.category : 'marketing',
-    languages: parseList(program.languages).filter((l): l is Language => LANGUAGES.some((x) => x === l)),
-    allowedCountries: parseList(program.allowedCountries),
-    minimumAge: program.minimumAge,
-    segmentLimit: program.segmentLimit,
-    quietHours,
-    frequencyCap,
-    keywords: parseJson<ProgramKeywords>(program.keywords, {}),
-  };
+  return toProgramRules(program);
 }
 
 export function jurisdictionOf(row: SubscriberRow): Jurisdiction {
